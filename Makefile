@@ -1,0 +1,51 @@
+# The two commands of the README: `make demo` and `make test`.
+# Both install what is missing (Debian packages), build in release, then run.
+SWIFT ?= swift
+DEBIAN_PACKAGES := libzstd-dev libopenblas-dev zlib1g-dev pkg-config
+PKG_CONFIG_MODULES := libzstd openblas zlib
+RELEASE_BIN := .build/release/sz-nn
+DEMO_DIR := .build/demo
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+## deps: install the system libraries through apt-get when root; otherwise print the command and stop.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for module in $(PKG_CONFIG_MODULES); do \
+	  pkg-config --exists $$module 2>/dev/null || missing="$$missing $$module"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "missing system libraries:$$missing"; \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES)) || exit 1; \
+	  else \
+	    echo "run: sudo apt-get install -y $(DEBIAN_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+## build: the release binary.
+build: deps
+	$(SWIFT) build -c release --product sz-nn
+
+## demo: the main job on the embedded default model and data.
+demo: build
+	@mkdir -p $(DEMO_DIR)
+	$(RELEASE_BIN) compress Data/models/lenet5.safetensors -o $(DEMO_DIR)/lenet5.sznn --error-bound 1e-2
+	$(RELEASE_BIN) verify Data/models/lenet5.safetensors $(DEMO_DIR)/lenet5.sznn
+	$(RELEASE_BIN) decompress $(DEMO_DIR)/lenet5.sznn -o $(DEMO_DIR)/lenet5.reconstructed.safetensors
+	$(RELEASE_BIN) eval --model Configs/models/lenet5.json --weights $(DEMO_DIR)/lenet5.sznn --data Data/mnist
+
+## test: build in release, then the whole test suite.
+test: build
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## bench: the benchmarks of Benchmarks/ (results are committed there).
+bench: build
+	bash Benchmarks/core/run.sh
+
+clean:
+	rm -rf .build $(DEMO_DIR)

@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+// The dependency direction is the law of the house (DESIGN.md §3):
+//   SZNNCore knows nothing of networks; SZNNEngine knows nothing of codecs;
+//   only SZNNCLI knows the terminal. Each target below lists exactly what it may import.
+import PackageDescription
+
+let package = Package(
+    name: "sz-nn",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sz-nn", targets: ["sz-nn"]),
+        .library(name: "SZNNCore", targets: ["SZNNCore"]),
+        .library(name: "SZNNZstd", targets: ["SZNNZstd"]),
+        .library(name: "SZNNCABAC", targets: ["SZNNCABAC"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config and installed from Debian packages.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Tensors, dtypes, error bounds, predictors, quantizer, backend protocol, container, model I/O.
+        .target(name: "SZNNCore", dependencies: ["CZlib"]),
+        // The zstd entropy backend.
+        .target(name: "SZNNZstd", dependencies: ["SZNNCore", "CZstd"]),
+        // The DeepCABAC entropy backend (binarizer, context models, arithmetic coder, rate estimator).
+        .target(name: "SZNNCABAC", dependencies: ["SZNNCore"]),
+
+        // CPU neural-network engine (GEMM through OpenBLAS, IDX datasets through zlib): no codecs.
+        .target(name: "SZNNEngine", dependencies: ["COpenBLAS", "CZlib"]),
+
+        // The command line: the only target that knows the terminal.
+        .target(name: "SZNNCLI", dependencies: [
+            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),
+
+        .testTarget(name: "SZNNCoreTests", dependencies: ["SZNNCore", "SZNNZstd"]),
+        .testTarget(name: "SZNNZstdTests", dependencies: ["SZNNCore", "SZNNZstd"]),
+        .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC"]),
+        .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine"]),
+        .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore"]),
+    ]
+)

@@ -1,0 +1,222 @@
+import ArgumentParser
+import Foundation
+import SZNNCore
+import SZNNEngine
+
+/// `sz-nn train`: trains a network from a JSON architecture on MNIST and saves its weights.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a network (JSON architecture) on MNIST and save its weights.",
+        discussion: """
+        Options left out take the values of the configuration's "training" section, then the \
+        built-in defaults. Trains on the first 55,000 training images, reports top-1 accuracy \
+        on the last 5,000 (validation) after every epoch, and writes the final weights \
+        (float32, BatchNorm running statistics included) atomically.
+        """)
+
+    @Option(name: .long, help: "The architecture file, e.g. Configs/models/lenet5.json.")
+    var model: String
+
+    @Option(name: .long, help: "Folder with the four MNIST .gz files.")
+    var data: String = "Data/mnist"
+
+    @Option(name: .long, help: "Number of passes over the training split.")
+    var epochs: Int?
+
+    @Option(name: .customLong("lr"), help: "Initial learning rate.")
+    var learningRate: Float?
+
+    @Option(name: .long, help: "Images per optimisation step.")
+    var batchSize: Int?
+
+    @Option(name: .long, help: "Optimizer: sgd (with momentum) or adam.")
+    var optimizer: OptimizerName?
+
+    @Option(name: .long, help: "SGD momentum.")
+    var momentum: Float?
+
+    @Option(name: .long, help: "L2 weight decay.")
+    var weightDecay: Float?
+
+    @Option(name: .customLong("lr-decay"), help: "Factor applied to the learning rate after each epoch.")
+    var learningRateDecay: Float?
+
+    @Option(name: .long, help: "Seed for initialisation, shuffling and dropout.")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "OpenBLAS threads.")
+    var threads: Int = 2
+
+    @Option(name: [.short, .customLong("output")], help: "Where to write the weights (.safetensors or .npz).")
+    var output: String
+
+    func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let learningRate, !(learningRate > 0) { throw ValidationError("--lr must be positive") }
+        if let learningRateDecay, !(learningRateDecay > 0) { throw ValidationError("--lr-decay must be positive") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let outputExtension = URL(fileURLWithPath: output).pathExtension.lowercased()
+        guard ModelFile.writableExtensions.contains(outputExtension) else {
+            throw ValidationError("--output must end in .\(ModelFile.writableExtensions.joined(separator: " or ."))")
+        }
+    }
+
+    func run() throws {
+        BLAS.setThreadCount(threads)
+        let modelURL = URL(fileURLWithPath: model)
+        let defaults = try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: modelURL) }.training
+        let settings = TrainingSettings(
+            epochs: epochs ?? defaults?.epochs ?? 10,
+            batchSize: batchSize ?? defaults?.batchSize ?? 64,
+            optimizer: try optimizer ?? OptimizerName.parse(defaults?.optimizer),
+            learningRate: learningRate ?? defaults?.learningRate ?? 0.01,
+            momentum: momentum ?? defaults?.momentum ?? 0.9,
+            weightDecay: weightDecay ?? defaults?.weightDecay ?? 0,
+            learningRateDecay: learningRateDecay ?? defaults?.learningRateDecay ?? 1,
+            seed: seed ?? defaults?.seed ?? 1)
+        let network = try EngineBridge.makeNetwork(configurationAt: modelURL, seed: settings.seed)
+        let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
+        let optimizer = settings.makeOptimizer()
+        logLine("training \(network.configuration.name) (\(network.trainableParameterCount) parameters) "
+            + "on \(mnist.train.count) images: \(settings.summary), \(threads) thread(s)")
+
+        let trainer = try EngineBridge.translatingErrors {
+            try TrainingLoop(network: network, dataset: mnist.train, validation: mnist.validation,
+                        optimizer: optimizer, settings: settings)
+        }
+        let started = Date()
+        let validationAccuracy = try EngineBridge.translatingErrors { try trainer.run() }
+        let seconds = Date().timeIntervalSince(started)
+
+        let metadata = [
+            "trained_by": "sz-nn train", "sz-nn_version": SZNNCommand.toolVersion,
+            "training": settings.summary, "validation_top1": String(format: "%.4f", validationAccuracy),
+        ]
+        let outputURL = URL(fileURLWithPath: output)
+        try ModelFile.write(try EngineBridge.model(from: network, metadata: metadata), to: outputURL)
+        print("trained \(network.configuration.name) in \(Format.number(seconds, digits: 1)) s: "
+            + "validation top-1 \(Format.number(validationAccuracy * 100)) %, weights written to \(outputURL.path)")
+    }
+}
+
+/// The optimizers `--optimizer` accepts.
+enum OptimizerName: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case sgd, adam
+
+    /// The name from a configuration file (default `sgd`).
+    static func parse(_ name: String?) throws -> OptimizerName {
+        guard let name else { return .sgd }
+        guard let value = OptimizerName(rawValue: name) else {
+            throw SZNNError(.invalidConfiguration, "training.optimizer '\(name)' is not sgd or adam")
+        }
+        return value
+    }
+}
+
+/// The resolved hyperparameters of one training run.
+struct TrainingSettings: Sendable {
+    var epochs: Int
+    var batchSize: Int
+    var optimizer: OptimizerName
+    var learningRate: Float
+    var momentum: Float
+    var weightDecay: Float
+    var learningRateDecay: Float
+    var seed: UInt64
+
+    func makeOptimizer() -> any SZNNEngine.Optimizer {
+        switch optimizer {
+        case .sgd: SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        case .adam: Adam(learningRate: learningRate, weightDecay: weightDecay)
+        }
+    }
+
+    /// One line for logs and the weight file's metadata.
+    var summary: String {
+        var parts = ["\(optimizer.rawValue) lr \(learningRate)"]
+        if optimizer == .sgd { parts.append("momentum \(momentum)") }
+        if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
+        if learningRateDecay != 1 { parts.append("lr decay \(learningRateDecay)/epoch") }
+        parts += ["batch \(batchSize)", "\(epochs) epochs", "seed \(seed)"]
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// The epoch loop of `sz-nn train`, with a progress line on standard error.
+///
+/// Lives in the CLI because it draws on the terminal; the engine supplies the steps.
+struct TrainingLoop {
+    let network: Network
+    let dataset: Dataset
+    let validation: Dataset
+    let optimizer: any SZNNEngine.Optimizer
+    let settings: TrainingSettings
+
+    init(network: Network, dataset: Dataset, validation: Dataset,
+         optimizer: any SZNNEngine.Optimizer, settings: TrainingSettings) throws {
+        guard dataset.count > 0 else { throw EngineError(.malformedDataset, "the training split is empty") }
+        self.network = network
+        self.dataset = dataset
+        self.validation = validation
+        self.optimizer = optimizer
+        self.settings = settings
+    }
+
+    /// Trains for `settings.epochs` epochs and returns the final validation top-1 accuracy.
+    func run() throws -> Double {
+        // Shuffling has its own stream so changing the architecture does not change the order.
+        var generator = RandomGenerator(seed: settings.seed ^ 0x5348_5546_464C_4521)
+        let started = Date()
+        let totalImages = Double(dataset.count * settings.epochs)
+        var lastDraw = Date.distantPast
+        var accuracy = 0.0
+        for epoch in 1...settings.epochs {
+            let epochStarted = Date()
+            let batches = dataset.shuffledBatches(batchSize: settings.batchSize, generator: &generator)
+            var lossSum = 0.0
+            var seen = 0
+            for (index, batch) in batches.enumerated() {
+                let (images, labels) = dataset.batch(indices: batch)
+                let loss = try network.trainingStep(images: images, labels: labels, optimizer: optimizer)
+                guard loss.isFinite else {
+                    throw EngineError(.invalidArgument,
+                                      "the loss diverged (\(loss)) in epoch \(epoch), batch \(index + 1); lower --lr")
+                }
+                lossSum += Double(loss) * Double(batch.count)
+                seen += batch.count
+                let now = Date()
+                if now.timeIntervalSince(lastDraw) >= 0.1 || index == batches.count - 1 {
+                    lastDraw = now
+                    let done = Double((epoch - 1) * dataset.count + seen)
+                    let rate = done / max(1e-9, now.timeIntervalSince(started))
+                    Terminal.progress(String(
+                        format: "epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA %@",
+                        epoch, settings.epochs, index + 1, batches.count, lossSum / Double(seen), rate,
+                        Self.clock((totalImages - done) / max(1e-9, rate))))
+                }
+            }
+            accuracy = try network.accuracy(on: validation, batchSize: 1000)
+            Terminal.endProgress()
+            logLine(String(
+                format: "epoch %d/%d: loss %.4f, validation top-1 %.2f %%, lr %g, %.1f s",
+                epoch, settings.epochs, lossSum / Double(max(1, seen)), accuracy * 100,
+                Double(optimizer.learningRate), Date().timeIntervalSince(epochStarted)))
+            optimizer.learningRate *= settings.learningRateDecay
+        }
+        return accuracy
+    }
+
+    /// Seconds as m:ss (or h:mm:ss).
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
+        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
+    }
+}
+
+/// Writes one line to standard error (logs stay readable when redirected to a file).
+fileprivate func logLine(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SZNNCore
+
+/// The per-tensor table of a `.sznn` file, shared by `compress` and `inspect`.
+struct ContainerReport {
+    struct Row {
+        let record: TensorRecord
+        var originalBytes: Int { record.originalByteCount }
+        var storedBytes: Int { record.payload.count }
+        var bitsPerWeight: Double { record.elementCount == 0 ? 0 : Double(storedBytes * 8) / Double(record.elementCount) }
+        var ratio: Double { storedBytes == 0 ? .infinity : Double(originalBytes) / Double(storedBytes) }
+        var boundText: String {
+            guard let bounds = record.bounds else { return "lossless" }
+            return bounds.axis == nil ? Format.bound(bounds.values[0]) : "≤\(Format.bound(bounds.maximum)) (axis \(bounds.axis ?? 0))"
+        }
+    }
+
+    let rows: [Row]
+    /// Size of the whole file, headers included.
+    let fileBytes: Int
+
+    init(_ container: Container, fileBytes: Int) {
+        rows = container.records.map(Row.init)
+        self.fileBytes = fileBytes
+    }
+
+    var originalBytes: Int { rows.reduce(0) { $0 + $1.originalBytes } }
+    var elementCount: Int { rows.reduce(0) { $0 + $1.record.elementCount } }
+    var ratio: Double { fileBytes == 0 ? 0 : Double(originalBytes) / Double(fileBytes) }
+
+    /// The human table: one row per tensor, then the totals over the whole file.
+    func text() -> String {
+        var table = TextTable(["tensor", "dtype", "shape", "bound", "predictor", "backend", "bytes", "bits/weight", "ratio"])
+        for row in rows {
+            let record = row.record
+            table.add([record.name, record.dtype.safetensorsName, record.shape.map(String.init).joined(separator: "×"),
+                       row.boundText, record.storage == .lossless ? "-" : record.predictor.name, record.backend.name,
+                       Format.bytes(row.storedBytes), Format.number(row.bitsPerWeight, digits: 3), Format.number(row.ratio) + "×"])
+        }
+        let bits = elementCount == 0 ? 0 : Double(fileBytes * 8) / Double(elementCount)
+        table.add(["total (file)", "", "\(elementCount)", "", "", "", Format.bytes(fileBytes),
+                   Format.number(bits, digits: 3), Format.number(ratio) + "×"])
+        return table.render()
+    }
+
+    /// The same as a JSON object.
+    func json() -> [String: Any] {
+        [
+            "tensors": rows.map { row -> [String: Any] in
+                let record = row.record
+                var entry: [String: Any] = [
+                    "name": record.name, "dtype": record.dtype.safetensorsName, "shape": record.shape,
+                    "storage": record.storage == .lossless ? "lossless" : "error-bounded",
+                    "backend": record.backend.name, "bytes": row.storedBytes, "original_bytes": row.originalBytes,
+                    "bits_per_weight": row.bitsPerWeight, "ratio": row.ratio.isFinite ? row.ratio : 0,
+                ]
+                if let bounds = record.bounds {
+                    entry["predictor"] = record.predictor.name
+                    entry["error_bounds"] = bounds.values
+                    if let axis = bounds.axis { entry["error_bound_axis"] = axis }
+                }
+                return entry
+            },
+            "file_bytes": fileBytes, "original_bytes": originalBytes, "elements": elementCount, "ratio": ratio,
+        ]
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Progress and diagnostics on standard error; results go to standard output.
+enum Terminal {
+    /// True when standard error is a terminal, so redrawn progress lines make sense.
+    static let interactive = isatty(2) != 0
+
+    /// Redraws one progress line on an interactive terminal; silent otherwise.
+    static func progress(_ text: String) {
+        guard interactive else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+    }
+
+    /// Clears the progress line.
+    static func endProgress() {
+        guard interactive else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// Prints JSON (sorted keys, pretty) to standard output.
+    static func printJSON(_ object: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// A plain text table with right-aligned numeric columns.
+struct TextTable {
+    let header: [String]
+    var rows: [[String]] = []
+
+    init(_ header: [String]) { self.header = header }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    /// The table as lines; the first column is left-aligned, the others right-aligned.
+    func render() -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        func line(_ row: [String]) -> String {
+            row.enumerated().map { column, cell in
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 0 ? cell + padding : padding + cell
+            }.joined(separator: "  ")
+        }
+        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+/// Short human formats for numbers in tables.
+enum Format {
+    static func bytes(_ count: Int) -> String {
+        if count < 10_000 { return "\(count) B" }
+        if count < 10_000_000 { return String(format: "%.1f KB", Double(count) / 1000) }
+        return String(format: "%.1f MB", Double(count) / 1_000_000)
+    }
+
+    static func number(_ value: Double, digits: Int = 2) -> String {
+        value.isFinite ? String(format: "%.\(digits)f", value) : "inf"
+    }
+
+    static func bound(_ value: Double) -> String { String(format: "%.3g", value) }
+}

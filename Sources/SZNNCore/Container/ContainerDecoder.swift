@@ -1,0 +1,141 @@
+import Foundation
+
+/// Parses a `.sznn` v1 file (FORMAT.md), checking every field and checksum; mirrors `ContainerEncoder`.
+///
+/// Nothing read is trusted: lengths are checked against what remains before anything is
+/// allocated, so a truncated or bit-flipped file fails with one error and never crashes.
+public enum ContainerDecoder {
+    /// Upper bounds on fields, so a corrupt length cannot make the reader allocate wildly.
+    static let maximumMetadataBytes = 16 << 20
+    static let maximumNameBytes = 4096
+    static let maximumRank = 8
+
+    /// Decodes the whole file; `fileName` names it in errors.
+    public static func decode(_ data: Data, fileName: String) throws -> Container {
+        var reader = ByteReader(data, context: fileName)
+        guard data.count >= 4, Array(data.prefix(4)) == Container.magic else {
+            throw SZNNError(.notSZNN, "\(fileName) is not an .sznn file (wrong magic bytes)",
+                            hint: "pass a file written by `sz-nn compress`")
+        }
+        let fixed = try reader.bytes(12, "file header")
+        let version = fixed.withUnsafeBytes { UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) }
+        let flags = fixed.withUnsafeBytes { UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: 6, as: UInt16.self)) }
+        let count = fixed.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+        let headerChecksum = try reader.integer(UInt32.self, "file header CRC")
+        guard fixed.withUnsafeBytes({ CRC32.checksum($0) }) == headerChecksum else {
+            throw SZNNError(.checksumMismatch, "\(fileName): file header checksum mismatch", hint: "the file is corrupt")
+        }
+        guard version == Container.version else {
+            throw SZNNError(.unsupportedVersion, "\(fileName) is .sznn version \(version); this build reads version \(Container.version)",
+                            hint: "use the sz-nn release that wrote it")
+        }
+        guard flags == 0 else { throw SZNNError(.malformedContainer, "\(fileName): reserved flags are \(flags), expected 0") }
+
+        let jsonLength = Int(try reader.integer(UInt32.self, "metadata length"))
+        guard jsonLength <= maximumMetadataBytes else {
+            throw SZNNError(.malformedContainer, "\(fileName): metadata length \(jsonLength) exceeds \(maximumMetadataBytes)")
+        }
+        let json = try reader.bytes(jsonLength, "metadata")
+        let jsonChecksum = try reader.integer(UInt32.self, "metadata CRC")
+        guard json.withUnsafeBytes({ CRC32.checksum($0) }) == jsonChecksum else {
+            throw SZNNError(.checksumMismatch, "\(fileName): metadata checksum mismatch", hint: "the file is corrupt")
+        }
+        guard let metadata = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+            throw SZNNError(.malformedContainer, "\(fileName): metadata is not a JSON object")
+        }
+
+        var records: [TensorRecord] = []
+        var names = Set<String>()
+        for position in 0..<Int(count) {
+            reader.context = "\(fileName), record \(position)"
+            let record = try decodeRecord(&reader)
+            guard names.insert(record.name).inserted else {
+                throw SZNNError(.malformedContainer, "\(fileName): tensor '\(record.name)' appears twice")
+            }
+            records.append(record)
+        }
+        guard reader.remaining == 0 else {
+            throw SZNNError(.malformedContainer, "\(fileName): \(reader.remaining) unexpected bytes after the last record",
+                            hint: "the file is corrupt or was concatenated")
+        }
+        return Container(metadata: metadata, records: records)
+    }
+
+    /// One record: header (checked against its CRC before any field is believed), then payload.
+    static func decodeRecord(_ reader: inout ByteReader) throws -> TensorRecord {
+        let headerLength = Int(try reader.integer(UInt32.self, "record header length"))
+        let headerBytes = try reader.bytes(headerLength, "record header")
+        let headerChecksum = try reader.integer(UInt32.self, "record header CRC")
+        guard headerBytes.withUnsafeBytes({ CRC32.checksum($0) }) == headerChecksum else {
+            throw SZNNError(.checksumMismatch, "\(reader.context): record header checksum mismatch", hint: "the file is corrupt")
+        }
+        var header = ByteReader(headerBytes, context: reader.context)
+        let nameLength = Int(try header.integer(UInt16.self, "name length"))
+        guard nameLength <= maximumNameBytes, let name = String(data: try header.bytes(nameLength, "name"), encoding: .utf8) else {
+            throw SZNNError(.malformedContainer, "\(reader.context): tensor name is not valid UTF-8 of at most \(maximumNameBytes) bytes")
+        }
+        let context = "\(reader.context) ('\(name)')"
+        header.context = context
+        guard let dtype = DType(rawValue: try header.integer(UInt8.self, "dtype")) else {
+            throw SZNNError(.malformedContainer, "\(context): unknown dtype id")
+        }
+        let rank = Int(try header.integer(UInt8.self, "rank"))
+        guard rank <= maximumRank else { throw SZNNError(.malformedContainer, "\(context): rank \(rank) exceeds \(maximumRank)") }
+        var shape: [Int] = []
+        for _ in 0..<rank {
+            let dimension = try header.integer(UInt64.self, "dimension")
+            guard dimension <= UInt64(Int32.max) else { throw SZNNError(.malformedContainer, "\(context): dimension \(dimension) is too large") }
+            shape.append(Int(dimension))
+        }
+        let (elements, overflow) = Tensor.checkedProduct(shape)
+        guard !overflow, elements <= Int.max / 8 else { throw SZNNError(.malformedContainer, "\(context): shape \(shape) is too large") }
+        guard let storage = TensorRecord.Storage(rawValue: try header.integer(UInt8.self, "storage")) else {
+            throw SZNNError(.malformedContainer, "\(context): unknown storage kind")
+        }
+        let backendID = try header.integer(UInt8.self, "backend")
+        guard let backend = BackendIdentifier(rawValue: backendID) else {
+            throw SZNNError(.unknownBackend, "\(context): backend id \(backendID) is not known to this build", hint: "use a newer sz-nn")
+        }
+        let predictorID = try header.integer(UInt8.self, "predictor")
+        guard let predictor = PredictorKind(rawValue: predictorID) else {
+            throw SZNNError(.unknownPredictor, "\(context): predictor id \(predictorID) is not known to this build", hint: "use a newer sz-nn")
+        }
+        let radius = try header.integer(UInt32.self, "radius")
+        let axisByte = try header.integer(UInt8.self, "bound axis")
+        let boundCount = Int(try header.integer(UInt32.self, "bound count"))
+        guard boundCount * 8 <= header.remaining else { throw SZNNError(.malformedContainer, "\(context): bound count \(boundCount) is too large") }
+        var boundValues: [Double] = []
+        for _ in 0..<boundCount { boundValues.append(try header.float64("bound")) }
+        let chunkElements = Int(try header.integer(UInt32.self, "chunk elements"))
+        let payloadLength = try header.integer(UInt64.self, "payload length")
+        let payloadChecksum = try header.integer(UInt32.self, "payload CRC")
+        guard header.remaining == 0 else { throw SZNNError(.malformedContainer, "\(context): \(header.remaining) unexpected header bytes") }
+
+        var bounds: ErrorBounds?
+        switch storage {
+        case .lossless:
+            guard radius == 0, boundCount == 0, chunkElements == 0, predictor == .zero else {
+                throw SZNNError(.malformedContainer, "\(context): lossless record carries quantizer fields")
+            }
+        case .errorBounded:
+            guard dtype.isFloatingPoint, radius > 0, radius <= UInt32(Int32.max), chunkElements > 0 else {
+                throw SZNNError(.malformedContainer, "\(context): error-bounded record has invalid dtype, radius or chunk size")
+            }
+            do {
+                bounds = try ErrorBounds(axis: axisByte == 0xFF ? nil : Int(axisByte), values: boundValues, shape: shape)
+            } catch {
+                throw SZNNError(.malformedContainer, "\(context): invalid error bounds")
+            }
+        }
+        guard payloadLength <= UInt64(reader.remaining) else {
+            throw SZNNError(.truncated, "\(context): payload of \(payloadLength) bytes runs past the end of the file",
+                            hint: "the file is incomplete; compress it again or fetch it again")
+        }
+        let payload = try reader.bytes(Int(payloadLength), "payload")
+        guard payload.withUnsafeBytes({ CRC32.checksum($0) }) == payloadChecksum else {
+            throw SZNNError(.checksumMismatch, "\(context): payload checksum mismatch", hint: "the file is corrupt")
+        }
+        return TensorRecord(name: name, dtype: dtype, shape: shape, storage: storage, backend: backend, predictor: predictor,
+                            radius: Int32(radius), bounds: bounds, chunkElements: chunkElements, payload: payload)
+    }
+}

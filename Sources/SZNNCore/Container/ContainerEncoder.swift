@@ -1,0 +1,63 @@
+import Foundation
+
+/// Serializes a `Container` as a `.sznn` v1 file (FORMAT.md); mirrored by `ContainerDecoder`.
+public enum ContainerEncoder {
+    /// The bytes of the whole file.
+    public static func encode(_ container: Container) throws -> Data {
+        var file = ByteWriter()
+        file.append(contentsOf: Container.magic)
+        file.append(Container.version)
+        file.append(UInt16(0))
+        file.append(UInt32(container.records.count))
+        file.append(file.bytes.withUnsafeBytes { CRC32.checksum($0) })
+
+        let json: Data
+        do {
+            json = try JSONSerialization.data(withJSONObject: container.metadata, options: [.sortedKeys])
+        } catch {
+            throw SZNNError(.writeFailed, "metadata cannot be written as JSON: \(error.localizedDescription)")
+        }
+        file.append(UInt32(json.count))
+        file.append(contentsOf: json)
+        file.append(json.withUnsafeBytes { CRC32.checksum($0) })
+
+        var output = Data(file.bytes)
+        for record in container.records {
+            let header = encodeHeader(record)
+            var prefix = ByteWriter()
+            prefix.append(UInt32(header.count))
+            prefix.append(contentsOf: header)
+            prefix.append(header.withUnsafeBytes { CRC32.checksum($0) })
+            output.append(contentsOf: prefix.bytes)
+            output.append(record.payload)
+        }
+        return output
+    }
+
+    /// The header fields of one record (FORMAT.md §4), without length prefix and CRC.
+    static func encodeHeader(_ record: TensorRecord) -> [UInt8] {
+        var header = ByteWriter()
+        let name = Array(record.name.utf8)
+        header.append(UInt16(name.count))
+        header.append(contentsOf: name)
+        header.append(record.dtype.rawValue)
+        header.append(UInt8(record.shape.count))
+        for dimension in record.shape { header.append(UInt64(dimension)) }
+        header.append(record.storage.rawValue)
+        header.append(record.backend.rawValue)
+        header.append(record.predictor.rawValue)
+        header.append(UInt32(record.radius))
+        if let bounds = record.bounds {
+            header.append(bounds.axis.map { UInt8($0) } ?? 0xFF)
+            header.append(UInt32(bounds.values.count))
+            for bound in bounds.values { header.append(bound) }
+        } else {
+            header.append(UInt8(0xFF))
+            header.append(UInt32(0))
+        }
+        header.append(UInt32(record.chunkElements))
+        header.append(UInt64(record.payload.count))
+        header.append(record.payload.withUnsafeBytes { CRC32.checksum($0) })
+        return header.bytes
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// One tensor of a `.sznn` file: how it was coded (FORMAT.md §4) and its payload.
+public struct TensorRecord: Sendable {
+    /// Whether the payload is lossless or error-bounded.
+    public enum Storage: UInt8, Sendable {
+        case lossless = 0
+        case errorBounded = 1
+    }
+
+    public var name: String
+    public var dtype: DType
+    public var shape: [Int]
+    public var storage: Storage
+    public var backend: BackendIdentifier
+    public var predictor: PredictorKind
+    /// The quantizer radius (0 for lossless).
+    public var radius: Int32
+    /// The absolute bounds (nil for lossless).
+    public var bounds: ErrorBounds?
+    /// Elements per independently decodable chunk (0 for lossless).
+    public var chunkElements: Int
+    /// The payload bytes (FORMAT.md §5).
+    public var payload: Data
+
+    public init(name: String, dtype: DType, shape: [Int], storage: Storage, backend: BackendIdentifier,
+                predictor: PredictorKind, radius: Int32, bounds: ErrorBounds?, chunkElements: Int, payload: Data) {
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+        self.storage = storage
+        self.backend = backend
+        self.predictor = predictor
+        self.radius = radius
+        self.bounds = bounds
+        self.chunkElements = chunkElements
+        self.payload = payload
+    }
+
+    /// Number of elements.
+    public var elementCount: Int { shape.reduce(1, *) }
+    /// Bytes the tensor occupies uncompressed.
+    public var originalByteCount: Int { elementCount * dtype.byteWidth }
+}
+
+/// A whole `.sznn` file: metadata and records.
+public struct Container {
+    /// The current (and only) format version this build writes and reads.
+    public static let version: UInt16 = 1
+    /// The magic bytes "SZNN".
+    static let magic: [UInt8] = [0x53, 0x5A, 0x4E, 0x4E]
+
+    /// The metadata JSON object (FORMAT.md §3).
+    public var metadata: [String: Any]
+    public var records: [TensorRecord]
+
+    public init(metadata: [String: Any], records: [TensorRecord]) {
+        self.metadata = metadata
+        self.records = records
+    }
+}
+
+// `[String: Any]` from JSONSerialization holds only immutable property-list values.
+extension Container: @unchecked Sendable {}

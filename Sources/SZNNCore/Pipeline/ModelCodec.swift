@@ -1,0 +1,30 @@
+import Foundation
+
+/// The glue that runs the pipeline over a whole model, in both directions.
+public enum ModelCodec {
+    /// Compresses every tensor of `model` as `plan` says, with `backend` (and its lossless mode).
+    public static func compress(_ model: Model, plan: CompressionPlan, backend: any EntropyBackend,
+                                metadata: [String: Any] = [:],
+                                progress: (Int, Int) -> Void = { _, _ in }) throws -> Container {
+        var records: [TensorRecord] = []
+        for (position, tensor) in model.tensors.enumerated() {
+            progress(position, model.tensors.count)
+            if let settings = try plan.settings(for: tensor) {
+                records.append(try TensorEncoder.encode(tensor, settings: settings, backend: backend))
+            } else {
+                records.append(try TensorEncoder.encodeLossless(tensor, backend: backend))
+            }
+        }
+        progress(model.tensors.count, model.tensors.count)
+        var fullMetadata = metadata
+        fullMetadata["model_metadata"] = model.metadata
+        return Container(metadata: fullMetadata, records: records)
+    }
+
+    /// Decompresses every record of `container`.
+    public static func decompress(_ container: Container, backends: [BackendIdentifier: any EntropyBackend]) throws -> Model {
+        let tensors = try container.records.map { try TensorDecoder.decode($0, backends: backends) }
+        let metadata = container.metadata["model_metadata"] as? [String: String] ?? [:]
+        return Model(tensors: tensors, metadata: metadata)
+    }
+}

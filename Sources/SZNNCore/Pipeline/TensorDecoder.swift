@@ -1,0 +1,90 @@
+import Foundation
+
+/// Rebuilds a tensor from its record; mirrors `TensorEncoder`.
+///
+/// Every count and length read from the payload is checked against the header before use.
+public enum TensorDecoder {
+    /// The tensor a record holds; `backends` maps ids to the backends this build has.
+    public static func decode(_ record: TensorRecord, backends: [BackendIdentifier: any EntropyBackend]) throws -> Tensor {
+        guard let backend = backends[record.backend] else {
+            throw SZNNError(.unknownBackend, "tensor '\(record.name)' needs the \(record.backend.name) backend, which this build lacks")
+        }
+        let byteCount = record.originalByteCount
+        let bytes: [UInt8]
+        switch record.storage {
+        case .lossless:
+            bytes = try record.payload.withUnsafeBytes { try backend.decodeLossless($0, byteCount: byteCount) }
+        case .errorBounded:
+            bytes = try decodeErrorBounded(record, backend: backend)
+        }
+        guard bytes.count == byteCount else {
+            throw SZNNError(.corruptPayload, "tensor '\(record.name)' decoded to \(bytes.count) bytes, expected \(byteCount)")
+        }
+        return try Tensor(name: record.name, dtype: record.dtype, shape: record.shape, bytes: Data(bytes))
+    }
+
+    static func decodeErrorBounded(_ record: TensorRecord, backend: any EntropyBackend) throws -> [UInt8] {
+        guard let bounds = record.bounds else { throw SZNNError(.corruptPayload, "tensor '\(record.name)' has no bounds") }
+        let ranges = chunkRanges(elementCount: record.elementCount, chunkElements: record.chunkElements)
+        var reader = ByteReader(record.payload, context: "tensor '\(record.name)'")
+        let chunkCount = Int(try reader.integer(UInt32.self, "chunk count"))
+        guard chunkCount == ranges.count else {
+            throw SZNNError(.corruptPayload, "tensor '\(record.name)' has \(chunkCount) chunks, expected \(ranges.count)")
+        }
+        var table: [(indexLength: Int, escapeCount: Int, escapeLength: Int)] = []
+        for _ in 0..<chunkCount {
+            let indexLength = try reader.length("index stream length")
+            let escapeCount = Int(try reader.integer(UInt32.self, "escape count"))
+            let escapeLength = try reader.length("escape stream length")
+            table.append((indexLength, escapeCount, escapeLength))
+        }
+        var streams: [(indices: Data, escapes: Data)] = []
+        for entry in table {
+            streams.append((try reader.bytes(entry.indexLength, "index stream"), try reader.bytes(entry.escapeLength, "escape stream")))
+        }
+        guard reader.remaining == 0 else { throw SZNNError(.corruptPayload, "tensor '\(record.name)' has \(reader.remaining) trailing payload bytes") }
+
+        let quantizer = LinearQuantizer(radius: record.radius)
+        let lookup = BoundLookup(bounds: bounds, shape: record.shape)
+        var output = [UInt8](repeating: 0, count: record.originalByteCount)
+        try output.withUnsafeMutableBytes { raw in
+            nonisolated(unsafe) let destination = raw
+            _ = try ParallelMap.map(chunkCount) { chunkIndex in
+                let range = ranges[chunkIndex]
+                let entry = table[chunkIndex]
+                let indices = try streams[chunkIndex].indices.withUnsafeBytes {
+                    try backend.decode($0, count: range.count, shape: record.shape)
+                }
+                let escapes = try decodeEscapes(streams[chunkIndex].escapes, count: entry.escapeCount, chunkLength: range.count,
+                                                dtype: record.dtype, backend: backend)
+                let chunk = QuantizedChunk(indices: indices, escapePositions: escapes.positions, escapeBits: escapes.bits)
+                // Chunks write disjoint element ranges of `destination`.
+                try record.predictor.reconstruct(quantizer, chunk, into: destination, dtype: record.dtype, range: range,
+                                                 bounds: lookup, shape: record.shape)
+            }
+        }
+        return output
+    }
+
+    static func decodeEscapes(_ stream: Data, count: Int, chunkLength: Int, dtype: DType,
+                              backend: any EntropyBackend) throws -> (positions: [UInt32], bits: [UInt64]) {
+        guard count > 0 else {
+            guard stream.isEmpty else { throw SZNNError(.corruptPayload, "escape stream present with no escapes") }
+            return ([], [])
+        }
+        guard count <= chunkLength else { throw SZNNError(.corruptPayload, "\(count) escapes in a chunk of \(chunkLength) elements") }
+        let raw = try stream.withUnsafeBytes { try backend.decodeLossless($0, byteCount: count * (4 + dtype.byteWidth)) }
+        return raw.withUnsafeBytes { bytes in
+            var positions: [UInt32] = []
+            var bits: [UInt64] = []
+            positions.reserveCapacity(count)
+            bits.reserveCapacity(count)
+            for index in 0..<count {
+                positions.append(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+            }
+            let values = UnsafeRawBufferPointer(rebasing: bytes[(count * 4)...])
+            for index in 0..<count { bits.append(FloatCodec.loadBits(values, index: index, dtype: dtype)) }
+            return (positions, bits)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// Runs the quantizer with the concrete predictor of a kind.
+///
+/// One switch per direction, so the generic quantizer is specialized for every predictor
+/// and no per-element call goes through a witness table.
+extension PredictorKind {
+    func quantize(_ quantizer: LinearQuantizer, _ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>,
+                  bounds: BoundLookup, shape: [Int]) -> QuantizedChunk {
+        switch self {
+        case .zero: quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: ZeroPredictor())
+        case .lorenzo1D: quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor1D())
+        }
+    }
+
+    func reconstruct(_ quantizer: LinearQuantizer, _ chunk: QuantizedChunk, into raw: UnsafeMutableRawBufferPointer, dtype: DType,
+                     range: Range<Int>, bounds: BoundLookup, shape: [Int]) throws {
+        switch self {
+        case .zero: try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: ZeroPredictor())
+        case .lorenzo1D: try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor1D())
+        }
+    }
+}

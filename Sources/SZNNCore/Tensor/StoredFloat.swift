@@ -1,0 +1,44 @@
+/// A floating-point storage format, as a type, so that loops over elements are specialized per dtype.
+///
+/// The quantizer is generic over this protocol: the dtype switch happens once per chunk,
+/// not once per element (which would also block vectorization).
+protocol StoredFloat {
+    /// The dtype this format stores.
+    static var dtype: DType { get }
+    /// Element `index` of little-endian `raw`, exactly, as Double.
+    static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double
+    /// The bit pattern of `value` rounded to nearest-even in this format.
+    static func bits(of value: Double) -> UInt64
+    /// The value of a bit pattern of this format.
+    static func value(ofBits bits: UInt64) -> Double
+}
+
+enum Float64Storage: StoredFloat {
+    static var dtype: DType { .float64 }
+    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double { FloatCodec.load(raw, index: index, dtype: .float64) }
+    @inline(__always) static func bits(of value: Double) -> UInt64 { value.bitPattern }
+    @inline(__always) static func value(ofBits bits: UInt64) -> Double { Double(bitPattern: bits) }
+}
+
+enum Float32Storage: StoredFloat {
+    static var dtype: DType { .float32 }
+    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double {
+        Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))))
+    }
+    @inline(__always) static func bits(of value: Double) -> UInt64 { UInt64(Float(value).bitPattern) }
+    @inline(__always) static func value(ofBits bits: UInt64) -> Double { Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits))) }
+}
+
+enum Float16Storage: StoredFloat {
+    static var dtype: DType { .float16 }
+    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double { FloatCodec.load(raw, index: index, dtype: .float16) }
+    @inline(__always) static func bits(of value: Double) -> UInt64 { UInt64(FloatCodec.doubleToHalf(value)) }
+    @inline(__always) static func value(ofBits bits: UInt64) -> Double { FloatCodec.halfToDouble(UInt16(truncatingIfNeeded: bits)) }
+}
+
+enum BFloat16Storage: StoredFloat {
+    static var dtype: DType { .bfloat16 }
+    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double { FloatCodec.load(raw, index: index, dtype: .bfloat16) }
+    @inline(__always) static func bits(of value: Double) -> UInt64 { UInt64(FloatCodec.floatToBFloat16(Float(value))) }
+    @inline(__always) static func value(ofBits bits: UInt64) -> Double { Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits) << 16)) }
+}

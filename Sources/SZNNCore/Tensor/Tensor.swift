@@ -1,0 +1,78 @@
+import Foundation
+
+/// A named, typed, shaped block of little-endian element bytes.
+///
+/// Invariant: `bytes.count == elementCount * dtype.byteWidth`. `bytes` may be a slice of a
+/// memory-mapped file, so its indices need not start at zero: use `withUnsafeBytes`.
+public struct Tensor: Sendable, Equatable {
+    public var name: String
+    public var dtype: DType
+    public var shape: [Int]
+    public var bytes: Data
+
+    /// Creates a tensor, checking that the byte count matches shape × dtype.
+    public init(name: String, dtype: DType, shape: [Int], bytes: Data) throws {
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw SZNNError(.malformedModelFile, "tensor '\(name)' has a negative dimension in shape \(shape)")
+        }
+        let (count, overflow) = Tensor.checkedProduct(shape)
+        let (byteCount, overflow2) = count.multipliedReportingOverflow(by: dtype.byteWidth)
+        guard !overflow, !overflow2, byteCount == bytes.count else {
+            throw SZNNError(.malformedModelFile,
+                            "tensor '\(name)' has \(bytes.count) bytes but shape \(shape) of \(dtype.safetensorsName) needs \(overflow || overflow2 ? "too many" : String(byteCount))")
+        }
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
+
+    /// A float32 tensor from values (convenience for tests, the engine bridge and benchmarks).
+    public init(name: String, shape: [Int], float32 values: [Float]) throws {
+        let data = values.withUnsafeBufferPointer { Data(buffer: $0) }
+        try self.init(name: name, dtype: .float32, shape: shape, bytes: data)
+    }
+
+    /// Number of elements (product of the shape; 1 for a scalar).
+    public var elementCount: Int { shape.reduce(1, *) }
+
+    /// The elements as Float, converted from any floating-point dtype; nil for integer dtypes.
+    public func floatValues() -> [Float]? {
+        guard dtype.isFloatingPoint else { return nil }
+        let count = elementCount
+        return bytes.withUnsafeBytes { raw in
+            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                for index in 0..<count {
+                    out[index] = Float(FloatCodec.load(raw, index: index, dtype: dtype))
+                }
+                initialized = count
+            }
+        }
+    }
+
+    /// The product of `dimensions`, and whether it overflowed.
+    static func checkedProduct(_ dimensions: [Int]) -> (Int, Bool) {
+        var product = 1
+        for dimension in dimensions {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dimension)
+            if overflow { return (0, true) }
+            product = next
+        }
+        return (product, false)
+    }
+}
+
+/// An ordered list of tensors with string metadata: what a model file holds.
+public struct Model: Sendable, Equatable {
+    public var tensors: [Tensor]
+    /// Free-form string metadata (safetensors `__metadata__`), kept across conversions.
+    public var metadata: [String: String]
+
+    public init(tensors: [Tensor], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// The tensor with that name, if any.
+    public subscript(name: String) -> Tensor? { tensors.first { $0.name == name } }
+}

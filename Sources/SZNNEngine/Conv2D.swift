@@ -1,0 +1,131 @@
+/// A 2-D convolution (cross-correlation, as in PyTorch) with stride and zero padding.
+///
+/// Weight layout O×I×kH×kW. The whole batch is unfolded by im2col into one column matrix
+/// so that forward and each backward product are a single GEMM per batch.
+public final class Conv2D: Layer {
+    public let name: String
+    public let outputChannels: Int
+    public let weight: Parameter
+    public let bias: Parameter
+    let geometry: ConvolutionGeometry
+    /// im2col of the last forward input; reused for its gradient in backward (same size).
+    private var columns: [Float] = []
+    /// Scratch for the O × (N·P) GEMM result / output gradient.
+    private var matrix: [Float] = []
+    private var cachedBatch = 0
+
+    /// Creates the layer for per-sample inputs `[channels, height, width]`.
+    init(name: String, geometry: ConvolutionGeometry, outputChannels: Int,
+         initialization: WeightInitialization, generator: inout RandomGenerator) {
+        self.name = name
+        self.geometry = geometry
+        self.outputChannels = outputChannels
+        let kernelArea = geometry.kernelHeight * geometry.kernelWidth
+        weight = Parameter(
+            name: "\(name).weight",
+            shape: [outputChannels, geometry.channels, geometry.kernelHeight, geometry.kernelWidth],
+            values: initialization.values(count: outputChannels * geometry.patchSize, fanIn: geometry.patchSize,
+                                          fanOut: outputChannels * kernelArea, generator: &generator),
+            isTrainable: true)
+        bias = Parameter(name: "\(name).bias", shape: [outputChannels],
+                         values: [Float](repeating: 0, count: outputChannels), isTrainable: true)
+    }
+
+    public var outputShape: [Int] { [outputChannels, geometry.outputHeight, geometry.outputWidth] }
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public func forward(_ input: FloatTensor, mode: ForwardMode) -> FloatTensor {
+        let batch = input.batchSize
+        let pixels = geometry.outputPixels
+        let rowLength = batch * pixels
+        let patchSize = geometry.patchSize
+        cachedBatch = batch
+        resize(&columns, to: patchSize * rowLength)
+        resize(&matrix, to: outputChannels * rowLength)
+        var output = [Float](repeating: 0, count: batch * outputChannels * pixels)
+        input.values.withUnsafeBufferPointer { x in
+            columns.withUnsafeMutableBufferPointer { cols in
+                geometry.im2col(x.baseAddress!, batch: batch, into: cols.baseAddress!)
+            }
+        }
+        columns.withUnsafeBufferPointer { cols in
+            weight.values.withUnsafeBufferPointer { w in
+                matrix.withUnsafeMutableBufferPointer { product in
+                    BLAS.gemm(transposeA: false, transposeB: false, m: outputChannels, n: rowLength, k: patchSize,
+                              a: w.baseAddress!, lda: patchSize, b: cols.baseAddress!, ldb: rowLength,
+                              beta: 0, c: product.baseAddress!, ldc: rowLength)
+                }
+            }
+        }
+        // The GEMM yields [O, N, P]; the output layout is [N, O, P]: move P-long runs.
+        matrix.withUnsafeBufferPointer { product in
+            bias.values.withUnsafeBufferPointer { b in
+                output.withUnsafeMutableBufferPointer { out in
+                    for channel in 0..<outputChannels {
+                        let channelBias = b[channel]
+                        for image in 0..<batch {
+                            let source = product.baseAddress! + channel * rowLength + image * pixels
+                            let destination = out.baseAddress! + (image * outputChannels + channel) * pixels
+                            for pixel in 0..<pixels { destination[pixel] = source[pixel] + channelBias }
+                        }
+                    }
+                }
+            }
+        }
+        return FloatTensor(computedShape: [batch] + outputShape, values: output)
+    }
+
+    public func backward(_ outputGradient: FloatTensor) -> FloatTensor {
+        let batch = cachedBatch
+        let pixels = geometry.outputPixels
+        let rowLength = batch * pixels
+        let patchSize = geometry.patchSize
+        // Gather dY [N, O, P] into the [O, N·P] matrix and sum it per channel for the bias.
+        outputGradient.values.withUnsafeBufferPointer { dy in
+            matrix.withUnsafeMutableBufferPointer { gathered in
+                bias.gradient.withUnsafeMutableBufferPointer { db in
+                    for channel in 0..<outputChannels {
+                        var sum: Float = 0
+                        for image in 0..<batch {
+                            let source = dy.baseAddress! + (image * outputChannels + channel) * pixels
+                            let destination = gathered.baseAddress! + channel * rowLength + image * pixels
+                            for pixel in 0..<pixels {
+                                destination[pixel] = source[pixel]
+                                sum += source[pixel]
+                            }
+                        }
+                        db[channel] = sum
+                    }
+                }
+            }
+        }
+        matrix.withUnsafeBufferPointer { gathered in
+            columns.withUnsafeMutableBufferPointer { cols in
+                weight.gradient.withUnsafeMutableBufferPointer { dw in
+                    BLAS.gemm(transposeA: false, transposeB: true, m: outputChannels, n: patchSize, k: rowLength,
+                              a: gathered.baseAddress!, lda: rowLength, b: cols.baseAddress!, ldb: rowLength,
+                              beta: 0, c: dw.baseAddress!, ldc: patchSize)
+                }
+                // The forward columns are no longer needed: overwrite them with their gradient.
+                weight.values.withUnsafeBufferPointer { w in
+                    BLAS.gemm(transposeA: true, transposeB: false, m: patchSize, n: rowLength, k: outputChannels,
+                              a: w.baseAddress!, lda: patchSize, b: gathered.baseAddress!, ldb: rowLength,
+                              beta: 0, c: cols.baseAddress!, ldc: rowLength)
+                }
+            }
+        }
+        var inputGradient = [Float](repeating: 0, count: batch * geometry.channels * geometry.inputPixels)
+        columns.withUnsafeBufferPointer { cols in
+            inputGradient.withUnsafeMutableBufferPointer { dx in
+                geometry.col2im(cols.baseAddress!, batch: batch, into: dx.baseAddress!)
+            }
+        }
+        return FloatTensor(computedShape: [batch, geometry.channels, geometry.height, geometry.width],
+                           values: inputGradient)
+    }
+
+    /// Grows or shrinks a scratch buffer without reallocating when the size is unchanged.
+    private func resize(_ buffer: inout [Float], to count: Int) {
+        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+    }
+}

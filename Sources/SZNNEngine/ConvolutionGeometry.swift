@@ -1,0 +1,87 @@
+/// The sizes of a 2-D convolution or pooling window over one input plane, and the
+/// im2col / col2im transforms that turn a batched convolution into one GEMM.
+///
+/// Column matrix layout: `patchSize` rows (c, kh, kw), `batch · outputPixels` columns
+/// (n, oh, ow), row-major. Padding positions read as zero.
+struct ConvolutionGeometry: Sendable, Equatable {
+    let channels: Int
+    let height: Int
+    let width: Int
+    let kernelHeight: Int
+    let kernelWidth: Int
+    let stride: Int
+    let padding: Int
+
+    var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+    var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    var outputPixels: Int { outputHeight * outputWidth }
+    var inputPixels: Int { height * width }
+    var patchSize: Int { channels * kernelHeight * kernelWidth }
+
+    /// Whether the window fits the (padded) input at least once.
+    var isValid: Bool {
+        channels > 0 && height > 0 && width > 0 && kernelHeight > 0 && kernelWidth > 0 && stride > 0
+            && padding >= 0 && height + 2 * padding >= kernelHeight && width + 2 * padding >= kernelWidth
+    }
+
+    /// Unfolds `batch` images `[N, C, H, W]` into the column matrix.
+    func im2col(_ input: UnsafePointer<Float>, batch: Int, into columns: UnsafeMutablePointer<Float>) {
+        let rowLength = batch * outputPixels
+        let outHeight = outputHeight, outWidth = outputWidth
+        for channel in 0..<channels {
+            for kernelRow in 0..<kernelHeight {
+                for kernelColumn in 0..<kernelWidth {
+                    let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
+                    let rowBase = columns + row * rowLength
+                    for image in 0..<batch {
+                        let plane = input + (image * channels + channel) * inputPixels
+                        let imageBase = rowBase + image * outputPixels
+                        for outRow in 0..<outHeight {
+                            let destination = imageBase + outRow * outWidth
+                            let inRow = outRow * stride - padding + kernelRow
+                            guard inRow >= 0 && inRow < height else {
+                                destination.update(repeating: 0, count: outWidth)
+                                continue
+                            }
+                            let source = plane + inRow * width
+                            var inColumn = kernelColumn - padding
+                            for outColumn in 0..<outWidth {
+                                destination[outColumn] = (inColumn >= 0 && inColumn < width) ? source[inColumn] : 0
+                                inColumn += stride
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Folds a column-matrix gradient back onto images, summing overlaps. `input` must be zeroed.
+    func col2im(_ columns: UnsafePointer<Float>, batch: Int, into input: UnsafeMutablePointer<Float>) {
+        let rowLength = batch * outputPixels
+        let outHeight = outputHeight, outWidth = outputWidth
+        for channel in 0..<channels {
+            for kernelRow in 0..<kernelHeight {
+                for kernelColumn in 0..<kernelWidth {
+                    let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
+                    let rowBase = columns + row * rowLength
+                    for image in 0..<batch {
+                        let plane = input + (image * channels + channel) * inputPixels
+                        let imageBase = rowBase + image * outputPixels
+                        for outRow in 0..<outHeight {
+                            let inRow = outRow * stride - padding + kernelRow
+                            guard inRow >= 0 && inRow < height else { continue }
+                            let source = imageBase + outRow * outWidth
+                            let destination = plane + inRow * width
+                            var inColumn = kernelColumn - padding
+                            for outColumn in 0..<outWidth {
+                                if inColumn >= 0 && inColumn < width { destination[inColumn] += source[outColumn] }
+                                inColumn += stride
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// A fully connected layer: y = x · Wᵀ + b, with W stored out×in as in PyTorch.
+public final class Dense: Layer {
+    public let name: String
+    public let inputFeatures: Int
+    public let outputFeatures: Int
+    public let weight: Parameter
+    public let bias: Parameter
+    private var cachedInput: FloatTensor?
+
+    /// Creates the layer with seeded weights and zero bias.
+    public init(name: String, inputFeatures: Int, outputFeatures: Int,
+                initialization: WeightInitialization, generator: inout RandomGenerator) {
+        self.name = name
+        self.inputFeatures = inputFeatures
+        self.outputFeatures = outputFeatures
+        weight = Parameter(
+            name: "\(name).weight", shape: [outputFeatures, inputFeatures],
+            values: initialization.values(count: outputFeatures * inputFeatures, fanIn: inputFeatures,
+                                          fanOut: outputFeatures, generator: &generator),
+            isTrainable: true)
+        bias = Parameter(name: "\(name).bias", shape: [outputFeatures],
+                         values: [Float](repeating: 0, count: outputFeatures), isTrainable: true)
+    }
+
+    public var outputShape: [Int] { [outputFeatures] }
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public func forward(_ input: FloatTensor, mode: ForwardMode) -> FloatTensor {
+        let batch = input.batchSize
+        cachedInput = input
+        var output = [Float](repeating: 0, count: batch * outputFeatures)
+        output.withUnsafeMutableBufferPointer { out in
+            guard let outBase = out.baseAddress else { return }
+            bias.values.withUnsafeBufferPointer { biasValues in
+                for row in 0..<batch {
+                    (outBase + row * outputFeatures).update(from: biasValues.baseAddress!, count: outputFeatures)
+                }
+            }
+            input.values.withUnsafeBufferPointer { x in
+                weight.values.withUnsafeBufferPointer { w in
+                    BLAS.gemm(transposeA: false, transposeB: true, m: batch, n: outputFeatures, k: inputFeatures,
+                              a: x.baseAddress!, lda: inputFeatures, b: w.baseAddress!, ldb: inputFeatures,
+                              beta: 1, c: outBase, ldc: outputFeatures)
+                }
+            }
+        }
+        return FloatTensor(computedShape: [batch, outputFeatures], values: output)
+    }
+
+    public func backward(_ outputGradient: FloatTensor) -> FloatTensor {
+        guard let input = cachedInput else { preconditionFailure("Dense.backward before forward") }
+        let batch = input.batchSize
+        var inputGradient = [Float](repeating: 0, count: batch * inputFeatures)
+        outputGradient.values.withUnsafeBufferPointer { dy in
+            let dyBase = dy.baseAddress!
+            input.values.withUnsafeBufferPointer { x in
+                weight.gradient.withUnsafeMutableBufferPointer { dw in
+                    BLAS.gemm(transposeA: true, transposeB: false, m: outputFeatures, n: inputFeatures, k: batch,
+                              a: dyBase, lda: outputFeatures, b: x.baseAddress!, ldb: inputFeatures,
+                              beta: 0, c: dw.baseAddress!, ldc: inputFeatures)
+                }
+            }
+            bias.gradient.withUnsafeMutableBufferPointer { db in
+                for column in 0..<outputFeatures { db[column] = 0 }
+                for row in 0..<batch {
+                    let rowBase = dyBase + row * outputFeatures
+                    for column in 0..<outputFeatures { db[column] += rowBase[column] }
+                }
+            }
+            weight.values.withUnsafeBufferPointer { w in
+                inputGradient.withUnsafeMutableBufferPointer { dx in
+                    BLAS.gemm(transposeA: false, transposeB: false, m: batch, n: inputFeatures, k: outputFeatures,
+                              a: dyBase, lda: outputFeatures, b: w.baseAddress!, ldb: inputFeatures,
+                              beta: 0, c: dx.baseAddress!, ldc: inputFeatures)
+                }
+            }
+        }
+        return FloatTensor(computedShape: input.shape, values: inputGradient)
+    }
+}

@@ -1,0 +1,65 @@
+/// Max pooling over square windows (no padding); the gradient flows to each window's maximum.
+public final class MaxPool2D: Layer {
+    public let name: String
+    let geometry: ConvolutionGeometry
+    /// For each output element, the flat index of the input element that won.
+    private var winners: [Int32] = []
+    private var cachedInputShape: [Int] = []
+
+    init(name: String, geometry: ConvolutionGeometry) {
+        self.name = name
+        self.geometry = geometry
+    }
+
+    public var outputShape: [Int] { [geometry.channels, geometry.outputHeight, geometry.outputWidth] }
+    public var parameters: [Parameter] { [] }
+
+    public func forward(_ input: FloatTensor, mode: ForwardMode) -> FloatTensor {
+        let planes = input.batchSize * geometry.channels
+        let outHeight = geometry.outputHeight, outWidth = geometry.outputWidth
+        let width = geometry.width, stride = geometry.stride
+        let kernelHeight = geometry.kernelHeight, kernelWidth = geometry.kernelWidth
+        cachedInputShape = input.shape
+        var output = [Float](repeating: 0, count: planes * geometry.outputPixels)
+        if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
+        input.values.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { out in
+                winners.withUnsafeMutableBufferPointer { best in
+                    var outIndex = 0
+                    for plane in 0..<planes {
+                        let planeStart = plane * geometry.inputPixels
+                        for outRow in 0..<outHeight {
+                            for outColumn in 0..<outWidth {
+                                var bestIndex = planeStart + outRow * stride * width + outColumn * stride
+                                var bestValue = x[bestIndex]
+                                for kernelRow in 0..<kernelHeight {
+                                    let rowStart = planeStart + (outRow * stride + kernelRow) * width + outColumn * stride
+                                    for kernelColumn in 0..<kernelWidth where x[rowStart + kernelColumn] > bestValue {
+                                        bestValue = x[rowStart + kernelColumn]
+                                        bestIndex = rowStart + kernelColumn
+                                    }
+                                }
+                                out[outIndex] = bestValue
+                                best[outIndex] = Int32(bestIndex)
+                                outIndex += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return FloatTensor(computedShape: [input.batchSize] + outputShape, values: output)
+    }
+
+    public func backward(_ outputGradient: FloatTensor) -> FloatTensor {
+        var inputGradient = [Float](repeating: 0, count: cachedInputShape.reduce(1, *))
+        outputGradient.values.withUnsafeBufferPointer { dy in
+            winners.withUnsafeBufferPointer { best in
+                inputGradient.withUnsafeMutableBufferPointer { dx in
+                    for index in 0..<dy.count { dx[Int(best[index])] += dy[index] }
+                }
+            }
+        }
+        return FloatTensor(computedShape: cachedInputShape, values: inputGradient)
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import SZNNCLI
+
+exit(SZNNCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))
