@@ -28,13 +28,16 @@ let package = Package(
         .target(name: "SZNNZstd", dependencies: ["SZNNCore", "CZstd"]),
         // The DeepCABAC entropy backend (binarizer, context models, arithmetic coder, rate estimator).
         .target(name: "SZNNCABAC", dependencies: ["SZNNCore"]),
+        // The error-bound tuner: rate models, gradient search, accuracy verification. It sees
+        // codecs only through Core's protocol and a rate function, so every backend works.
+        .target(name: "SZNNTuner", dependencies: ["SZNNCore", "SZNNEngine"]),
 
         // CPU neural-network engine (GEMM through OpenBLAS, IDX datasets through zlib): no codecs.
         .target(name: "SZNNEngine", dependencies: ["COpenBLAS", "CZlib"]),
 
         // The command line: the only target that knows the terminal.
         .target(name: "SZNNCLI", dependencies: [
-            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine",
+            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),

@@ -38,34 +38,23 @@ struct ArithmeticDecoder {
         return 0
     }
 
+    /// Decodes one bin; mirrors `ArithmeticEncoder.encodeBin`, selecting instead of branching.
     @inline(__always)
     mutating func decodeBin(context: Int) -> Bool {
         let (lps, mostProbable) = lpsRange(range: range, probabilityOfOne: models.probabilityOfOne(context))
-        range &-= lps
-        let scaledRange = range &<< 7
-        let bin: Bool
-        if value < scaledRange {
-            bin = mostProbable
-            if scaledRange < (256 << 7) {
-                range = range &<< 1
-                value = value &<< 1
-                bitsNeeded &+= 1
-                if bitsNeeded == 0 {
-                    bitsNeeded = -8
-                    value |= readByte()
-                }
-            }
-        } else {
-            bin = !mostProbable
-            let shift = Int32(lps.leadingZeroBitCount) &- 23
-            value = (value &- scaledRange) &<< UInt32(shift)
-            range = lps &<< UInt32(shift)
-            bitsNeeded &+= shift
-            if bitsNeeded >= 0 {
-                value &+= readByte() &<< UInt32(bitsNeeded)
-                bitsNeeded &-= 8
-            }
+        let mpsRange = range &- lps
+        let scaledRange = mpsRange &<< 7
+        let isLPS = value >= scaledRange
+        let kept = isLPS ? lps : mpsRange
+        let shift = Int32(kept.leadingZeroBitCount) &- 23
+        value = (isLPS ? value &- scaledRange : value) &<< UInt32(shift)
+        range = kept &<< UInt32(shift)
+        bitsNeeded &+= shift
+        if bitsNeeded >= 0 {
+            value &+= readByte() &<< UInt32(bitsNeeded)
+            bitsNeeded &-= 8
         }
+        let bin = isLPS != mostProbable
         models.update(context, bin)
         return bin
     }

@@ -45,22 +45,20 @@ struct ArithmeticEncoder: BinSink {
 
     func deallocate() { output.deallocate() }
 
+    /// Codes one bin. Branch-free but for the byte output: which interval is kept, and the
+    /// renormalization shift (0 or 1 after an MPS, up to 8 after an LPS, both from the leading
+    /// zeros of the kept interval), are selected rather than branched on, because the MPS/LPS
+    /// outcome is what a branch predictor cannot guess.
     @inline(__always)
     mutating func encodeBin(context: Int, bin: Bool) {
         let (lps, mostProbable) = lpsRange(range: range, probabilityOfOne: models.probabilityOfOne(context))
-        range &-= lps
-        if bin != mostProbable {
-            // The LPS interval is below 2^9; shift it back into [256, 511].
-            let shift = lps.leadingZeroBitCount &- 23
-            low = (low &+ UInt64(range)) &<< UInt64(shift)
-            range = lps &<< UInt32(shift)
-            bitsLeft &-= shift
-        } else if range < 256 {
-            // lps ≤ range / 2, so one doubling renormalizes the MPS interval.
-            low = low &<< 1
-            range = range &<< 1
-            bitsLeft &-= 1
-        }
+        let mpsRange = range &- lps
+        let isLPS = bin != mostProbable
+        let kept = isLPS ? lps : mpsRange
+        let shift = kept.leadingZeroBitCount &- 23
+        low = (low &+ (isLPS ? UInt64(mpsRange) : 0)) &<< UInt64(shift)
+        range = kept &<< UInt32(shift)
+        bitsLeft &-= shift
         models.update(context, bin)
         if bitsLeft < 12 { writeOut() }
     }

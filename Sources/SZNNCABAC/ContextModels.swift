@@ -39,13 +39,9 @@ struct ContextModels {
     func update(_ context: Int, _ bin: Bool) {
         let fast = states[2 &* context]
         let slow = states[2 &* context &+ 1]
-        if bin {
-            states[2 &* context] = fast &+ ((32768 &- fast) >> fastShift)
-            states[2 &* context &+ 1] = slow &+ ((32768 &- slow) >> slowShift)
-        } else {
-            states[2 &* context] = fast &- (fast >> fastShift)
-            states[2 &* context &+ 1] = slow &- (slow >> slowShift)
-        }
+        // Both outcomes computed, one selected: the bin is unpredictable, the arithmetic is cheap.
+        states[2 &* context] = bin ? fast &+ ((32768 &- fast) >> fastShift) : fast &- (fast >> fastShift)
+        states[2 &* context &+ 1] = bin ? slow &+ ((32768 &- slow) >> slowShift) : slow &- (slow >> slowShift)
     }
 }
 

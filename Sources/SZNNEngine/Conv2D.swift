@@ -13,6 +13,9 @@ public final class Conv2D: Layer {
     /// Scratch for the O × (N·P) GEMM result / output gradient.
     private var matrix: [Float] = []
     private var cachedBatch = 0
+    /// False for a network's first layer, whose input gradient nobody needs: `backward` then
+    /// skips the col2im work and returns an empty tensor.
+    var computesInputGradient = true
 
     /// Creates the layer for per-sample inputs `[channels, height, width]`.
     init(name: String, geometry: ConvolutionGeometry, outputChannels: Int,
@@ -106,6 +109,7 @@ public final class Conv2D: Layer {
                               a: gathered.baseAddress!, lda: rowLength, b: cols.baseAddress!, ldb: rowLength,
                               beta: 0, c: dw.baseAddress!, ldc: patchSize)
                 }
+                guard computesInputGradient else { return }
                 // The forward columns are no longer needed: overwrite them with their gradient.
                 weight.values.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeA: true, transposeB: false, m: patchSize, n: rowLength, k: outputChannels,
@@ -114,6 +118,7 @@ public final class Conv2D: Layer {
                 }
             }
         }
+        guard computesInputGradient else { return FloatTensor(computedShape: [0], values: []) }
         var inputGradient = [Float](repeating: 0, count: batch * geometry.channels * geometry.inputPixels)
         columns.withUnsafeBufferPointer { cols in
             inputGradient.withUnsafeMutableBufferPointer { dx in

@@ -24,6 +24,14 @@ struct ConvolutionGeometry: Sendable, Equatable {
             && padding >= 0 && height + 2 * padding >= kernelHeight && width + 2 * padding >= kernelWidth
     }
 
+    /// For stride 1: the output columns [lower, upper) whose input column
+    /// `outColumn + kernelColumn − padding` lies inside the image.
+    private func validOutputColumns(kernelColumn: Int) -> (Int, Int) {
+        let lower = min(outputWidth, max(0, padding - kernelColumn))
+        let upper = max(lower, min(outputWidth, width + padding - kernelColumn))
+        return (lower, upper)
+    }
+
     /// Unfolds `batch` images `[N, C, H, W]` into the column matrix.
     func im2col(_ input: UnsafePointer<Float>, batch: Int, into columns: UnsafeMutablePointer<Float>) {
         let rowLength = batch * outputPixels
@@ -32,6 +40,7 @@ struct ConvolutionGeometry: Sendable, Equatable {
             for kernelRow in 0..<kernelHeight {
                 for kernelColumn in 0..<kernelWidth {
                     let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
+                    let (lower, upper) = validOutputColumns(kernelColumn: kernelColumn)
                     let rowBase = columns + row * rowLength
                     for image in 0..<batch {
                         let plane = input + (image * channels + channel) * inputPixels
@@ -43,11 +52,17 @@ struct ConvolutionGeometry: Sendable, Equatable {
                                 destination.update(repeating: 0, count: outWidth)
                                 continue
                             }
-                            let source = plane + inRow * width
-                            var inColumn = kernelColumn - padding
-                            for outColumn in 0..<outWidth {
-                                destination[outColumn] = (inColumn >= 0 && inColumn < width) ? source[inColumn] : 0
-                                inColumn += stride
+                            let source = plane + inRow * width + kernelColumn - padding
+                            if stride == 1 {
+                                // Contiguous run: zero the padded edges, copy the middle in one go.
+                                destination.update(repeating: 0, count: lower)
+                                (destination + lower).update(from: source + lower, count: upper - lower)
+                                (destination + upper).update(repeating: 0, count: outWidth - upper)
+                            } else {
+                                for outColumn in 0..<outWidth {
+                                    let inColumn = outColumn * stride + kernelColumn - padding
+                                    destination[outColumn] = (inColumn >= 0 && inColumn < width) ? source[outColumn * stride] : 0
+                                }
                             }
                         }
                     }
@@ -64,6 +79,7 @@ struct ConvolutionGeometry: Sendable, Equatable {
             for kernelRow in 0..<kernelHeight {
                 for kernelColumn in 0..<kernelWidth {
                     let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
+                    let (lower, upper) = validOutputColumns(kernelColumn: kernelColumn)
                     let rowBase = columns + row * rowLength
                     for image in 0..<batch {
                         let plane = input + (image * channels + channel) * inputPixels
@@ -72,11 +88,14 @@ struct ConvolutionGeometry: Sendable, Equatable {
                             let inRow = outRow * stride - padding + kernelRow
                             guard inRow >= 0 && inRow < height else { continue }
                             let source = imageBase + outRow * outWidth
-                            let destination = plane + inRow * width
-                            var inColumn = kernelColumn - padding
-                            for outColumn in 0..<outWidth {
-                                if inColumn >= 0 && inColumn < width { destination[inColumn] += source[outColumn] }
-                                inColumn += stride
+                            let destination = plane + inRow * width + kernelColumn - padding
+                            if stride == 1 {
+                                for outColumn in lower..<upper { destination[outColumn] += source[outColumn] }
+                            } else {
+                                for outColumn in 0..<outWidth {
+                                    let inColumn = outColumn * stride + kernelColumn - padding
+                                    if inColumn >= 0 && inColumn < width { destination[outColumn * stride] += source[outColumn] }
+                                }
                             }
                         }
                     }

@@ -6,6 +6,9 @@ public final class Dense: Layer {
     public let weight: Parameter
     public let bias: Parameter
     private var cachedInput: FloatTensor?
+    /// False for a network's first layer, whose input gradient nobody needs: `backward` then
+    /// skips that GEMM and returns an empty tensor.
+    var computesInputGradient = true
 
     /// Creates the layer with seeded weights and zero bias.
     public init(name: String, inputFeatures: Int, outputFeatures: Int,
@@ -50,7 +53,7 @@ public final class Dense: Layer {
     public func backward(_ outputGradient: FloatTensor) -> FloatTensor {
         guard let input = cachedInput else { preconditionFailure("Dense.backward before forward") }
         let batch = input.batchSize
-        var inputGradient = [Float](repeating: 0, count: batch * inputFeatures)
+        var inputGradient = [Float](repeating: 0, count: computesInputGradient ? batch * inputFeatures : 0)
         outputGradient.values.withUnsafeBufferPointer { dy in
             let dyBase = dy.baseAddress!
             input.values.withUnsafeBufferPointer { x in
@@ -67,6 +70,7 @@ public final class Dense: Layer {
                     for column in 0..<outputFeatures { db[column] += rowBase[column] }
                 }
             }
+            guard computesInputGradient else { return }
             weight.values.withUnsafeBufferPointer { w in
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     BLAS.gemm(transposeA: false, transposeB: false, m: batch, n: inputFeatures, k: outputFeatures,
@@ -75,6 +79,7 @@ public final class Dense: Layer {
                 }
             }
         }
-        return FloatTensor(computedShape: input.shape, values: inputGradient)
+        return computesInputGradient ? FloatTensor(computedShape: input.shape, values: inputGradient)
+            : FloatTensor(computedShape: [0], values: [])
     }
 }

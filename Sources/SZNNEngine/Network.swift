@@ -31,6 +31,12 @@ public final class Network {
         }
         self.parameters = parameters
         self.parameterIndex = index
+        // Nothing consumes the gradient with respect to the images: let the first
+        // parameterised layer skip it (a whole col2im or GEMM per batch).
+        if let first = layers.first(where: { !$0.parameters.isEmpty }), layers.prefix(while: { $0 !== first }).allSatisfy({ $0 is Flatten }) {
+            (first as? Conv2D)?.computesInputGradient = false
+            (first as? Dense)?.computesInputGradient = false
+        }
     }
 
     /// The weights an optimizer updates and the tuner perturbs (everything but buffers).
@@ -115,7 +121,10 @@ public final class Network {
     /// Back-propagates d(loss)/d(logits) through every layer, setting all parameter gradients.
     func backward(_ logitsGradient: FloatTensor) {
         var gradient = logitsGradient
-        for layer in layers.reversed() { gradient = layer.backward(gradient) }
+        for layer in layers.reversed() {
+            gradient = layer.backward(gradient)
+            if gradient.count == 0 { break }  // the first layer skipped its input gradient
+        }
     }
 }
 

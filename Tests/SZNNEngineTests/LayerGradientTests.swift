@@ -130,3 +130,38 @@ struct LayerGradientTests {
         #expect(gradient.values.allSatisfy { $0.isFinite })
     }
 }
+
+/// A ReLU whose backward pass is deliberately wrong, to prove the checker can fail.
+private final class BrokenReLU: Layer {
+    let name = "broken"
+    let outputShape: [Int]
+    private let relu: ReLU
+    init(shape: [Int]) {
+        outputShape = shape
+        relu = ReLU(name: "relu", shape: shape)
+    }
+    var parameters: [Parameter] { [] }
+    func forward(_ input: FloatTensor, mode: ForwardMode) -> FloatTensor { relu.forward(input, mode: mode) }
+    func backward(_ outputGradient: FloatTensor) -> FloatTensor {
+        var gradient = relu.backward(outputGradient)
+        gradient.values[0] += 0.5
+        return gradient
+    }
+}
+
+struct GradientCheckerTests {
+    @Test func theCheckerReportsAWrongGradient() {
+        let mismatches = GradientChecking.check(BrokenReLU(shape: [4]),
+                                                input: GradientChecking.kinkFreeTensor([2, 4], seed: 1))
+        #expect(mismatches.count == 1)
+    }
+
+    @Test func firstLayerSkipsItsInputGradientButStillTrains() throws {
+        let network = try Network(configuration: NetworkTests.tinyConfiguration, seed: 1)
+        let conv = try #require(network.layers.first as? Conv2D)
+        #expect(!conv.computesInputGradient)
+        let (_, gradients) = try network.lossAndGradients(images: GradientChecking.randomTensor([2, 1, 6, 6], seed: 2),
+                                                          labels: [0, 1])
+        #expect(gradients["conv1.weight"]?.contains { $0 != 0 } == true)
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SZNNCore
+import SZNNTuner
 
 /// `sz-nn compress`: a model file in, an error-bounded `.sznn` file out.
 struct CompressCommand: ParsableCommand {
@@ -12,14 +13,37 @@ struct CompressCommand: ParsableCommand {
         (checked in the tensor's own dtype; values that cannot be held are stored exactly), and \
         entropy-coded. Integer tensors and float tensors smaller than --lossless-below elements \
         are stored losslessly. --config names a JSON file of per-tensor overrides (Configs/README.md).
+
+        With --target-acc-loss P, sz-nn learns one bound per weight tensor instead: the smallest \
+        model whose top-1 accuracy on the MNIST validation split drops by at most P percentage \
+        points (a hard guarantee, measured on the file as written); test accuracy is reported \
+        beside it. INPUT, --model and --data default to the embedded LeNet-5 and MNIST.
         """
     )
 
-    @Argument(help: "The model to compress (.safetensors, .npz or .npy).")
-    var input: String
+    @Argument(help: "The model to compress (.safetensors, .npz or .npy); with --target-acc-loss, default \(TuningDefaults.weights).")
+    var input: String?
 
-    @Option(name: .shortAndLong, help: "The .sznn file to write (written atomically).")
-    var output: String
+    @Option(name: .shortAndLong, help: "The .sznn file to write (written atomically); default: INPUT's name with .sznn, in the current folder.")
+    var output: String?
+
+    @Option(name: .long, help: "Learn per-tensor bounds so that validation top-1 drops by at most this many percentage points.")
+    var targetAccLoss: Double?
+
+    @Option(name: .long, help: "With --target-acc-loss: the architecture of the weights.")
+    var model: String = TuningDefaults.architecture
+
+    @Option(name: .long, help: "With --target-acc-loss: the folder with the MNIST .gz files.")
+    var data: String = TuningDefaults.data
+
+    @Option(name: .long, help: "With --target-acc-loss: gradient (Fisher start, then gradient descent) or fisher (closed form only).")
+    var tuner: TuningMethod = .gradient
+
+    @Option(name: .long, help: "With --target-acc-loss: gradient steps on the bounds.")
+    var tuningSteps: Int = 240
+
+    @Option(name: .long, help: "With --target-acc-loss: the random seed (noise, batches).")
+    var seed: UInt64 = 0
 
     @Option(name: .long, help: "The error bound: absolute, or a fraction of each tensor's value range with --mode rel. 0 = lossless.")
     var errorBound: Double = 1e-3
@@ -42,18 +66,35 @@ struct CompressCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if let targetAccLoss {
+            guard targetAccLoss >= 0, targetAccLoss < 100 else {
+                throw ValidationError("--target-acc-loss is in percentage points and must be in [0, 100); got \(targetAccLoss)")
+            }
+            guard tuningSteps > 0 else { throw ValidationError("--tuning-steps must be > 0") }
+        } else if input == nil {
+            throw ValidationError("give the model to compress, or --target-acc-loss to tune the embedded default")
+        }
         guard errorBound.isFinite, errorBound >= 0 else {
             throw ValidationError("--error-bound must be a finite number >= 0 (0 means lossless); got \(errorBound)")
         }
         guard losslessBelow >= 0 else { throw ValidationError("--lossless-below must be >= 0") }
-        guard URL(fileURLWithPath: output).standardizedFileURL != URL(fileURLWithPath: input).standardizedFileURL else {
+        guard URL(fileURLWithPath: outputPath).standardizedFileURL != URL(fileURLWithPath: inputPath).standardizedFileURL else {
             throw ValidationError("the output would overwrite the input; choose another -o")
         }
     }
 
+    /// The weights to compress (the embedded default when tuning without INPUT).
+    var inputPath: String { input ?? TuningDefaults.weights }
+
+    /// The output path: -o, or INPUT's name with `.sznn` in the current folder.
+    var outputPath: String {
+        output ?? URL(fileURLWithPath: inputPath).deletingPathExtension().appendingPathExtension("sznn").lastPathComponent
+    }
+
     func run() throws {
+        if let targetAccLoss { return try runTuning(target: targetAccLoss) }
         let started = Date()
-        let inputURL = URL(fileURLWithPath: input)
+        let inputURL = URL(fileURLWithPath: inputPath)
         let sourceBytes = try ModelLoader.readBytes(inputURL)
         let model = try ModelFile.read(from: inputURL)
         let rule = CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor)
@@ -73,20 +114,52 @@ struct CompressCommand: ParsableCommand {
         }
         Terminal.endProgress()
         let bytes = try ContainerEncoder.encode(container)
-        try AtomicFile.write(bytes, to: URL(fileURLWithPath: output))
+        try AtomicFile.write(bytes, to: URL(fileURLWithPath: outputPath))
         let report = ContainerReport(container, fileBytes: bytes.count)
         let seconds = Date().timeIntervalSince(started)
         if json {
             var object = report.json()
             object["seconds"] = seconds
-            object["output"] = output
+            object["output"] = outputPath
             try Terminal.printJSON(object)
         } else {
             print(report.text())
-            print("wrote \(output): \(Format.bytes(bytes.count)) from \(Format.bytes(sourceBytes.count)) (\(Format.number(Double(sourceBytes.count) / Double(max(bytes.count, 1))))× of the input file) in \(Format.number(seconds, digits: 2)) s")
+            print("wrote \(outputPath): \(Format.bytes(bytes.count)) from \(Format.bytes(sourceBytes.count)) (\(Format.number(Double(sourceBytes.count) / Double(max(bytes.count, 1))))× of the input file) in \(Format.number(seconds, digits: 2)) s")
         }
     }
 }
+
+extension CompressCommand {
+    /// Learns per-tensor bounds against the accuracy target, then compresses and verifies.
+    func runTuning(target: Double) throws {
+        var options = TuningOptions(targetAccuracyLoss: target)
+        options.method = tuner
+        options.steps = tuningSteps
+        options.evaluateEvery = max(1, tuningSteps / 8)
+        options.seed = seed
+        let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: model),
+                            dataURL: URL(fileURLWithPath: data), outputURL: URL(fileURLWithPath: outputPath),
+                            options: options, backend: try backend.make())
+        let report = try run.run()
+        if json {
+            var object = report.json(target: target)
+            object["output"] = outputPath
+            try Terminal.printJSON(object)
+        } else {
+            print(report.text(target: target))
+            print("wrote \(outputPath)")
+        }
+    }
+}
+
+/// The embedded defaults of `compress --target-acc-loss` (paths relative to the repository root).
+enum TuningDefaults {
+    static let weights = "Data/models/lenet5.safetensors"
+    static let architecture = "Configs/models/lenet5.json"
+    static let data = "Data/mnist"
+}
+
+extension TuningMethod: ExpressibleByArgument {}
 
 /// The entropy-backend options shared by the commands that compress.
 struct BackendOptions: ParsableArguments {

@@ -48,6 +48,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "OpenBLAS threads.")
     var threads: Int = 2
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Stop each epoch after this many batches (smoke tests and benchmarks).", visibility: .hidden))
+    var maxBatches: Int?
+
     @Option(name: [.short, .customLong("output")], help: "Where to write the weights (.safetensors or .npz).")
     var output: String
 
@@ -57,6 +61,7 @@ struct TrainCommand: ParsableCommand {
         if let learningRate, !(learningRate > 0) { throw ValidationError("--lr must be positive") }
         if let learningRateDecay, !(learningRateDecay > 0) { throw ValidationError("--lr-decay must be positive") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let maxBatches, maxBatches < 1 { throw ValidationError("--max-batches must be at least 1") }
         let outputExtension = URL(fileURLWithPath: output).pathExtension.lowercased()
         guard ModelFile.writableExtensions.contains(outputExtension) else {
             throw ValidationError("--output must end in .\(ModelFile.writableExtensions.joined(separator: " or ."))")
@@ -75,7 +80,8 @@ struct TrainCommand: ParsableCommand {
             momentum: momentum ?? defaults?.momentum ?? 0.9,
             weightDecay: weightDecay ?? defaults?.weightDecay ?? 0,
             learningRateDecay: learningRateDecay ?? defaults?.learningRateDecay ?? 1,
-            seed: seed ?? defaults?.seed ?? 1)
+            seed: seed ?? defaults?.seed ?? 1,
+            maxBatches: maxBatches)
         let network = try EngineBridge.makeNetwork(configurationAt: modelURL, seed: settings.seed)
         let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
         let optimizer = settings.makeOptimizer()
@@ -87,17 +93,18 @@ struct TrainCommand: ParsableCommand {
                         optimizer: optimizer, settings: settings)
         }
         let started = Date()
-        let validationAccuracy = try EngineBridge.translatingErrors { try trainer.run() }
+        let result = try EngineBridge.translatingErrors { try trainer.run() }
         let seconds = Date().timeIntervalSince(started)
 
         let metadata = [
             "trained_by": "sz-nn train", "sz-nn_version": SZNNCommand.toolVersion,
-            "training": settings.summary, "validation_top1": String(format: "%.4f", validationAccuracy),
+            "training": settings.summary, "validation_top1": String(format: "%.4f", result.validationAccuracy),
         ]
         let outputURL = URL(fileURLWithPath: output)
         try ModelFile.write(try EngineBridge.model(from: network, metadata: metadata), to: outputURL)
-        print("trained \(network.configuration.name) in \(Format.number(seconds, digits: 1)) s: "
-            + "validation top-1 \(Format.number(validationAccuracy * 100)) %, weights written to \(outputURL.path)")
+        print("trained \(network.configuration.name) in \(Format.number(seconds, digits: 1)) s "
+            + "(\(Format.number(result.imagesPerSecond, digits: 0)) training images/s): "
+            + "validation top-1 \(Format.number(result.validationAccuracy * 100)) %, weights written to \(outputURL.path)")
     }
 }
 
@@ -125,6 +132,8 @@ struct TrainingSettings: Sendable {
     var weightDecay: Float
     var learningRateDecay: Float
     var seed: UInt64
+    /// When set, each epoch stops after this many batches.
+    var maxBatches: Int?
 
     func makeOptimizer() -> any SZNNEngine.Optimizer {
         switch optimizer {
@@ -140,6 +149,7 @@ struct TrainingSettings: Sendable {
         if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
         if learningRateDecay != 1 { parts.append("lr decay \(learningRateDecay)/epoch") }
         parts += ["batch \(batchSize)", "\(epochs) epochs", "seed \(seed)"]
+        if let maxBatches { parts.append("at most \(maxBatches) batches/epoch") }
         return parts.joined(separator: ", ")
     }
 }
@@ -164,17 +174,26 @@ struct TrainingLoop {
         self.settings = settings
     }
 
-    /// Trains for `settings.epochs` epochs and returns the final validation top-1 accuracy.
-    func run() throws -> Double {
+    /// What a run achieved: final validation top-1 and training throughput (steps only).
+    struct Result {
+        var validationAccuracy: Double
+        var imagesPerSecond: Double
+    }
+
+    /// Trains for `settings.epochs` epochs.
+    func run() throws -> Result {
         // Shuffling has its own stream so changing the architecture does not change the order.
         var generator = RandomGenerator(seed: settings.seed ^ 0x5348_5546_464C_4521)
-        let started = Date()
-        let totalImages = Double(dataset.count * settings.epochs)
         var lastDraw = Date.distantPast
         var accuracy = 0.0
+        var trainedImages = 0
+        var trainingSeconds = 0.0
         for epoch in 1...settings.epochs {
             let epochStarted = Date()
-            let batches = dataset.shuffledBatches(batchSize: settings.batchSize, generator: &generator)
+            var batches = dataset.shuffledBatches(batchSize: settings.batchSize, generator: &generator)
+            if let maxBatches = settings.maxBatches { batches = Array(batches.prefix(maxBatches)) }
+            let epochImages = batches.reduce(0) { $0 + $1.count }
+            let totalImages = Double(epochImages * settings.epochs)
             var lossSum = 0.0
             var seen = 0
             for (index, batch) in batches.enumerated() {
@@ -189,14 +208,16 @@ struct TrainingLoop {
                 let now = Date()
                 if now.timeIntervalSince(lastDraw) >= 0.1 || index == batches.count - 1 {
                     lastDraw = now
-                    let done = Double((epoch - 1) * dataset.count + seen)
-                    let rate = done / max(1e-9, now.timeIntervalSince(started))
+                    let done = Double((epoch - 1) * epochImages + seen)
+                    let rate = Double(trainedImages + seen) / max(1e-9, trainingSeconds + now.timeIntervalSince(epochStarted))
                     Terminal.progress(String(
-                        format: "epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA %@",
-                        epoch, settings.epochs, index + 1, batches.count, lossSum / Double(seen), rate,
-                        Self.clock((totalImages - done) / max(1e-9, rate))))
+                        format: "epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA ",
+                        epoch, settings.epochs, index + 1, batches.count, lossSum / Double(seen), rate)
+                        + Self.clock((totalImages - done) / max(1e-9, rate)))
                 }
             }
+            trainedImages += seen
+            trainingSeconds += Date().timeIntervalSince(epochStarted)
             accuracy = try network.accuracy(on: validation, batchSize: 1000)
             Terminal.endProgress()
             logLine(String(
@@ -205,7 +226,7 @@ struct TrainingLoop {
                 Double(optimizer.learningRate), Date().timeIntervalSince(epochStarted)))
             optimizer.learningRate *= settings.learningRateDecay
         }
-        return accuracy
+        return Result(validationAccuracy: accuracy, imagesPerSecond: Double(trainedImages) / max(1e-9, trainingSeconds))
     }
 
     /// Seconds as m:ss (or h:mm:ss).

@@ -13,7 +13,12 @@ public enum ContainerDecoder {
     /// Decodes the whole file; `fileName` names it in errors.
     public static func decode(_ data: Data, fileName: String) throws -> Container {
         var reader = ByteReader(data, context: fileName)
-        guard data.count >= 4, Array(data.prefix(4)) == Container.magic else {
+        // Fewer than 4 bytes that begin the magic (an empty file too) are a cut-off file, not a foreign one.
+        if data.count < 4, Array(data) == Array(Container.magic.prefix(data.count)) {
+            throw SZNNError(.truncated, "\(fileName): file ends inside the file header (\(data.count) bytes)",
+                            hint: "the file is incomplete; compress it again or fetch it again")
+        }
+        guard Array(data.prefix(4)) == Container.magic else {
             throw SZNNError(.notSZNN, "\(fileName) is not an .sznn file (wrong magic bytes)",
                             hint: "pass a file written by `sz-nn compress`")
         }

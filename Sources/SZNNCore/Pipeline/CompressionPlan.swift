@@ -39,6 +39,8 @@ public struct CompressionPlan: Sendable {
     public var overrides: [(pattern: String, rule: Rule)]
     /// Float tensors with fewer elements than this are stored losslessly unless a rule says otherwise.
     public var losslessBelowElements: Int
+    /// Exact absolute bounds by tensor name (what the tuner learned); they take precedence over every rule.
+    public var boundsByName: [String: ErrorBounds] = [:]
 
     public init(defaultRule: Rule, overrides: [(pattern: String, rule: Rule)] = [], losslessBelowElements: Int = 256) {
         self.defaultRule = defaultRule
@@ -55,6 +57,9 @@ public struct CompressionPlan: Sendable {
 
     /// The settings for `tensor`, or nil when it is to be stored losslessly.
     public func settings(for tensor: Tensor) throws -> TensorSettings? {
+        if let bounds = boundsByName[tensor.name], tensor.dtype.isFloatingPoint {
+            return bounds.isLossless ? nil : TensorSettings(bounds: bounds, predictor: rule(for: tensor.name).predictor ?? .zero)
+        }
         let rule = rule(for: tensor.name)
         let small = tensor.elementCount < losslessBelowElements && rule.lossless == nil
         guard tensor.dtype.isFloatingPoint, rule.lossless != true, !small else { return nil }

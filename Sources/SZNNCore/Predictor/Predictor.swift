@@ -19,12 +19,18 @@ public enum PredictorKind: UInt8, Sendable, CaseIterable {
     case zero = 0
     /// Predicts the previous element in scan order.
     case lorenzo1D = 1
+    /// Second-order Lorenzo on rows of axis 0 × the rest (`left + above − aboveLeft`).
+    case lorenzo2D = 2
+    /// Second-order Lorenzo inside each plane of the last two axes (conv kernels' kh × kw).
+    case lorenzoSpatial = 3
 
     /// The name used on the command line and in reports.
     public var name: String {
         switch self {
         case .zero: "zero"
         case .lorenzo1D: "lorenzo1d"
+        case .lorenzo2D: "lorenzo2d"
+        case .lorenzoSpatial: "lorenzo-spatial"
         }
     }
 

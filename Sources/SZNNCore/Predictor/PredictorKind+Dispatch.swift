@@ -8,6 +8,10 @@ extension PredictorKind {
         switch self {
         case .zero: quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: ZeroPredictor())
         case .lorenzo1D: quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor1D())
+        case .lorenzo2D:
+            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(rowsOf: shape))
+        case .lorenzoSpatial:
+            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(planesOf: shape))
         }
     }
 
@@ -16,6 +20,10 @@ extension PredictorKind {
         switch self {
         case .zero: try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: ZeroPredictor())
         case .lorenzo1D: try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor1D())
+        case .lorenzo2D:
+            try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(rowsOf: shape))
+        case .lorenzoSpatial:
+            try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(planesOf: shape))
         }
     }
 }

@@ -65,8 +65,11 @@ public struct LinearQuantizer: Sendable {
                     let candidate = Int32((scaled + 0x1.8p52) - 0x1.8p52)
                     let bits = S.bits(of: LinearQuantizer.reconstruction(prediction: prediction, index: candidate, bound: bound))
                     let back = S.value(ofBits: bits)
-                    // −0.0 must come back as −0.0: a zero of the wrong sign escapes.
-                    if (value - back).magnitude <= bound, back.sign == value.sign || value != 0 {
+                    // A zero keeps its sign, and −0.0 comes back as exactly −0.0: a neighbour-based
+                    // prediction can reconstruct it as a small negative within the bound, which
+                    // the promise (−0.0 bit-exact) does not allow.
+                    let keepsZero = value != 0 || (back.sign == value.sign && (value.sign == .plus || back == 0))
+                    if (value - back).magnitude <= bound, keepsZero {
                         code = candidate
                         stored = back
                         escaped = false

@@ -1,0 +1,23 @@
+import Foundation
+import SZNNCABAC
+import SZNNCore
+import SZNNZstd
+
+/// sz-nn's codec benchmark (Benchmarks/codec/README.md): `SZNNBench ratio | speed | tune | chunks`.
+let arguments = CommandLine.arguments.dropFirst()
+let mode = arguments.first ?? "ratio"
+do {
+    switch mode {
+    case "ratio": try CodecBenchmark.ratio()
+    case "speed": try CodecBenchmark.speed(runs: Int(arguments.dropFirst().first ?? "") ?? 5)
+    case "tune": try CodecBenchmark.tune()
+    case "chunks": try CodecBenchmark.chunks()
+    case "predictors": try CodecBenchmark.predictors()
+    default:
+        FileHandle.standardError.write(Data("usage: SZNNBench ratio | speed [runs] | tune | chunks | predictors\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(1)
+}

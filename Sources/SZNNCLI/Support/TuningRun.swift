@@ -1,0 +1,132 @@
+import Foundation
+import SZNNCore
+import SZNNEngine
+import SZNNTuner
+
+/// `compress --target-acc-loss`: learn one bound per tensor, compress, verify, report.
+///
+/// The output is written only after the compressed bytes have been decompressed in memory
+/// and evaluated: the validation drop it reports is measured on exactly what is written.
+struct TuningRun {
+    let weightsURL: URL
+    let architectureURL: URL
+    let dataURL: URL
+    let outputURL: URL
+    let options: TuningOptions
+    let backend: any EntropyBackend
+
+    /// What the run measured, for the text and JSON reports.
+    struct Report {
+        let container: Container
+        let fileBytes: Int
+        let sourceBytes: Int
+        let bounds: [String: Double]
+        let original: (validation: Double, test: Double)
+        let compressed: (validation: Double, test: Double)
+        let evaluations: Int
+        let seconds: Double
+    }
+
+    func run() throws -> Report {
+        let started = Date()
+        let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: 0)
+        let sourceBytes = try ModelLoader.readBytes(weightsURL)
+        let model = try ModelFile.read(from: weightsURL)
+        try EngineBridge.load(model, into: network, fileName: weightsURL.lastPathComponent)
+        Terminal.progress("loading MNIST from \(dataURL.path)")
+        let mnist = try EngineBridge.loadMNIST(from: dataURL)
+
+        // Every trainable float tensor is tuned; buffers (BatchNorm statistics) stay lossless.
+        let trainable = Set(network.trainableParameters.map(\.name))
+        let backend = self.backend
+        let oracle: RateOracle = { tensor, settings in
+            Double(try TensorEncoder.encode(tensor, settings: settings, backend: backend).payload.count * 8)
+        }
+        var tensors: [TunedTensor] = []
+        for tensor in model.tensors where trainable.contains(tensor.name) {
+            Terminal.progress("measuring the rate of \(tensor.name) (\(tensors.count + 1)/\(trainable.count))")
+            guard let values = tensor.floatValues() else { continue }
+            tensors.append(try TunedTensor(name: tensor.name, shape: tensor.shape, values: values, oracle: oracle))
+        }
+        let tuner = try EngineBridge.translatingErrors {
+            try AccuracyTargetTuner(network: network, training: mnist.train, validation: mnist.validation, tensors: tensors, options: options)
+        }
+        let outcome = try EngineBridge.translatingErrors {
+            try tuner.run { state in
+                let drop = state.lastDrop.map { String(format: "%.2f pp", $0) } ?? "-"
+                Terminal.progress("tuning [\(state.phase)] step \(state.step)/\(state.totalSteps)  est. \(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)")
+            }
+        }
+        Terminal.progress("compressing and verifying")
+        var plan = CompressionPlan(defaultRule: .init(errorBound: 0), losslessBelowElements: 0)
+        for (tensor, bound) in zip(tensors, outcome.bounds) { plan.boundsByName[tensor.name] = try ErrorBounds(uniform: bound) }
+        let metadata: [String: Any] = [
+            "tool": "sz-nn \(SZNNCommand.toolVersion)", "source_name": weightsURL.lastPathComponent, "source_bytes": sourceBytes.count,
+            "source_crc32": String(format: "%08x", sourceBytes.withUnsafeBytes { CRC32.checksum($0) }),
+            "settings": ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
+                         "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent],
+        ]
+        let container = try ModelCodec.compress(model, plan: plan, backend: backend, metadata: metadata)
+        let bytes = try ContainerEncoder.encode(container)
+
+        // Verify what will be written: decode the bytes, evaluate, and only then write.
+        let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: outputURL.lastPathComponent), backends: try Backends.all())
+        let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: mnist.test) }
+        try EngineBridge.load(decoded, into: network, fileName: outputURL.lastPathComponent)
+        let compressed = try EngineBridge.translatingErrors {
+            (try network.accuracy(on: mnist.validation), try network.accuracy(on: mnist.test))
+        }
+        let drop = (outcome.baselineAccuracy - compressed.0) * 100
+        guard drop <= options.targetAccuracyLoss + 1e-9 else {
+            throw SZNNError(.targetUnreachable, String(format: "the compressed model loses %.2f pp on validation, above the target %.2f", drop, options.targetAccuracyLoss),
+                            hint: "this should not happen; please report it with the command line")
+        }
+        try AtomicFile.write(bytes, to: outputURL)
+        Terminal.endProgress()
+        return Report(container: container, fileBytes: bytes.count, sourceBytes: sourceBytes.count,
+                      bounds: Dictionary(uniqueKeysWithValues: zip(tensors.map(\.name), outcome.bounds)),
+                      original: (outcome.baselineAccuracy, originalTest), compressed: compressed,
+                      evaluations: outcome.evaluations + 1, seconds: Date().timeIntervalSince(started))
+    }
+}
+
+extension TuningRun.Report {
+    /// The per-layer table, sizes, accuracies and time.
+    func text(target: Double) -> String {
+        var table = TextTable(["tensor", "parameters", "learned bound", "predictor", "bits/weight", "ratio"])
+        for record in container.records {
+            let bits = record.elementCount == 0 ? 0 : Double(record.payload.count * 8) / Double(record.elementCount)
+            table.add([record.name, "\(record.elementCount)", record.bounds.map { Format.bound($0.maximum) } ?? "lossless",
+                       record.storage == .lossless ? "-" : record.predictor.name, Format.number(bits, digits: 3),
+                       Format.number(Double(record.originalByteCount) / Double(max(record.payload.count, 1))) + "×"])
+        }
+        let originalBytes = container.records.reduce(0) { $0 + $1.originalByteCount }
+        let lines = [
+            table.render(),
+            "total: \(Format.bytes(fileBytes)) from \(Format.bytes(originalBytes)) of weights: \(Format.number(Double(originalBytes) / Double(max(fileBytes, 1))))×",
+            String(format: "top-1 validation: %.2f%% → %.2f%% (drop %.2f pp, target %.2f pp)", original.validation * 100, compressed.validation * 100,
+                   (original.validation - compressed.validation) * 100, target),
+            String(format: "top-1 test:       %.2f%% → %.2f%% (drop %.2f pp, reported, not tuned on)", original.test * 100, compressed.test * 100,
+                   (original.test - compressed.test) * 100),
+            String(format: "%d full validation evaluations, %.1f s", evaluations, seconds),
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    /// The same as a JSON object.
+    func json(target: Double) -> [String: Any] {
+        let originalBytes = container.records.reduce(0) { $0 + $1.originalByteCount }
+        return [
+            "tensors": container.records.map { record -> [String: Any] in
+                ["name": record.name, "parameters": record.elementCount, "bytes": record.payload.count,
+                 "error_bound": record.bounds?.maximum ?? 0, "lossless": record.storage == .lossless,
+                 "predictor": record.predictor.name]
+            },
+            "file_bytes": fileBytes, "original_bytes": originalBytes, "ratio": Double(originalBytes) / Double(max(fileBytes, 1)),
+            "target_acc_loss": target,
+            "validation": ["original": original.validation, "compressed": compressed.validation],
+            "test": ["original": original.test, "compressed": compressed.test],
+            "evaluations": evaluations, "seconds": seconds,
+        ]
+    }
+}

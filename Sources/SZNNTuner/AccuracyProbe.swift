@@ -1,0 +1,59 @@
+import Foundation
+import SZNNCore
+import SZNNEngine
+
+/// Measures what a set of bounds really costs: quantize for real, evaluate top-1 on validation.
+///
+/// Every measurement counts as one "full evaluation" in reports.
+public final class AccuracyProbe {
+    public let network: Network
+    public let validation: Dataset
+    public let tensors: [TunedTensor]
+    /// Top-1 accuracy of the uncompressed network on validation, in [0, 1].
+    public let baselineAccuracy: Double
+    /// How many full validation evaluations have been made.
+    public private(set) var evaluations = 0
+
+    public init(network: Network, validation: Dataset, tensors: [TunedTensor]) throws {
+        self.network = network
+        self.validation = validation
+        self.tensors = tensors
+        baselineAccuracy = try network.accuracy(on: validation)
+    }
+
+    /// Validation top-1 with every tuned tensor replaced by its real reconstruction at `bounds`.
+    public func accuracy(bounds: [Double]) throws -> Double {
+        for (tensor, bound) in zip(tensors, bounds) {
+            try network.setValues(try tensor.reconstructed(bound: bound), for: tensor.name)
+        }
+        defer { for tensor in tensors { try? network.setValues(tensor.values, for: tensor.name) } }
+        evaluations += 1
+        return try network.accuracy(on: validation)
+    }
+
+    /// The top-1 drop in percentage points at `bounds`.
+    public func drop(bounds: [Double]) throws -> Double {
+        (baselineAccuracy - (try accuracy(bounds: bounds))) * 100
+    }
+
+    /// The largest factor c in [low, high] (geometric bisection, `steps` evaluations) such that
+    /// `bounds·c` keeps the drop within `target`; nil if even `low` fails.
+    public func largestScale(of bounds: [Double], target: Double, low: Double, high: Double, steps: Int) throws -> (scale: Double, drop: Double)? {
+        var feasible: (scale: Double, drop: Double)?
+        let lowDrop = try drop(bounds: bounds.map { $0 * low })
+        guard lowDrop <= target else { return nil }
+        feasible = (low, lowDrop)
+        var (lower, upper) = (log(low), log(high))
+        for _ in 0..<steps {
+            let middle = (lower + upper) / 2
+            let candidate = try drop(bounds: bounds.map { $0 * exp(middle) })
+            if candidate <= target {
+                feasible = (exp(middle), candidate)
+                lower = middle
+            } else {
+                upper = middle
+            }
+        }
+        return feasible
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import SZNNCore
+import SZNNEngine
+
+/// How the bounds are searched.
+public enum TuningMethod: String, Sendable, CaseIterable {
+    /// Fisher allocation, then gradient descent on the bounds with dual ascent on μ.
+    case gradient
+    /// The closed-form Fisher allocation with one global factor bisected against the target.
+    case fisher
+}
+
+/// Settings of a post-training tuning run.
+public struct TuningOptions: Sendable {
+    /// The largest allowed top-1 drop on validation, in percentage points.
+    public var targetAccuracyLoss: Double
+    public var method: TuningMethod = .gradient
+    /// Gradient steps on the bounds.
+    public var steps = 240
+    /// Gradient steps between two real evaluations (quantize for real, measure validation top-1).
+    public var evaluateEvery = 30
+    public var batchSize = 64
+    public var learningRate = 0.08
+    public var seed: UInt64 = 0
+
+    public init(targetAccuracyLoss: Double) {
+        self.targetAccuracyLoss = targetAccuracyLoss
+    }
+}
+
+/// Where a tuning run is, for progress display.
+public struct TuningProgress: Sendable {
+    public let phase: String
+    public let step: Int
+    public let totalSteps: Int
+    /// Estimated bits of the tuned tensors at the current bounds.
+    public let estimatedBits: Double
+    /// The last measured validation drop (percentage points), if any.
+    public let lastDrop: Double?
+}
+
+/// The result of tuning: bounds that meet the target on validation, as measured.
+public struct TuningOutcome: Sendable {
+    /// One absolute bound per tuned tensor, in tensor order.
+    public let bounds: [Double]
+    public let baselineAccuracy: Double
+    /// Validation top-1 with every tuned tensor really quantized at `bounds`.
+    public let compressedAccuracy: Double
+    public let estimatedBits: Double
+    public let evaluations: Int
+}
+
+/// Finds per-tensor bounds with the smallest estimated size whose real validation drop meets the target.
+///
+/// Fisher allocation gives a feasible start (its global factor bisected for real); gradient
+/// steps then move the bounds with `ErrorBoundTuner`, and every `evaluateEvery` steps the
+/// bounds are quantized for real and measured, which drives μ by dual ascent and keeps the
+/// best feasible configuration. The finish scales the best configuration up as far as the
+/// target allows. The target is a hard constraint on validation: only measured
+/// configurations are returned.
+public final class AccuracyTargetTuner {
+    let network: Network
+    let training: Dataset
+    let probe: AccuracyProbe
+    let tensors: [TunedTensor]
+    let options: TuningOptions
+
+    public init(network: Network, training: Dataset, validation: Dataset, tensors: [TunedTensor], options: TuningOptions) throws {
+        guard options.targetAccuracyLoss >= 0, options.targetAccuracyLoss < 100 else {
+            throw SZNNError(.invalidArgument, "the accuracy-loss target must be in [0, 100) percentage points, got \(options.targetAccuracyLoss)")
+        }
+        self.network = network
+        self.training = training
+        self.tensors = tensors
+        self.options = options
+        self.probe = try AccuracyProbe(network: network, validation: validation, tensors: tensors)
+    }
+
+    public var baselineAccuracy: Double { probe.baselineAccuracy }
+
+    /// Runs the search; `progress` is called after every step and evaluation.
+    public func run(progress: (TuningProgress) -> Void = { _ in }) throws -> TuningOutcome {
+        let target = options.targetAccuracyLoss
+        progress(TuningProgress(phase: "fisher", step: 0, totalSteps: options.steps, estimatedBits: 0, lastDrop: nil))
+        let fisher = try fisherBounds()
+        var best = (bounds: fisher.bounds, bits: estimatedBits(fisher.bounds), drop: fisher.drop)
+        if options.method == .gradient {
+            best = try gradientSearch(from: best, progress: progress)
+        }
+        progress(TuningProgress(phase: "scale", step: options.steps, totalSteps: options.steps, estimatedBits: best.bits, lastDrop: best.drop))
+        if let scaled = try probe.largestScale(of: best.bounds, target: target, low: 1, high: 2, steps: 4), scaled.scale > 1 {
+            best = (best.bounds.map { $0 * scaled.scale }, estimatedBits(best.bounds.map { $0 * scaled.scale }), scaled.drop)
+        }
+        return TuningOutcome(bounds: best.bounds, baselineAccuracy: probe.baselineAccuracy,
+                             compressedAccuracy: probe.baselineAccuracy - best.drop / 100,
+                             estimatedBits: best.bits, evaluations: probe.evaluations)
+    }
+
+    /// Estimated bits of the tuned tensors at `bounds`.
+    func estimatedBits(_ bounds: [Double]) -> Double {
+        zip(tensors, bounds).reduce(0) { $0 + $1.0.rate.bits(atLogBound: log($1.1)) }
+    }
+
+    /// Fisher allocation scaled to the target: relative bounds normalised to the weights'
+    /// scales, then the largest global factor that meets the target, found by bisection.
+    func fisherBounds() throws -> (bounds: [Double], drop: Double) {
+        let relative = try FisherAllocation.relativeBounds(network: network, tensors: tensors, training: training, seed: options.seed)
+        let logMean = { (values: [Double]) in values.reduce(0) { $0 + log($1) } / Double(max(values.count, 1)) }
+        let normaliser = exp(logMean(tensors.map(\.scale)) - logMean(relative))
+        let start = relative.map { $0 * normaliser }
+        guard let found = try probe.largestScale(of: start, target: options.targetAccuracyLoss, low: 1.0 / 4096, high: 16, steps: 9) else {
+            throw SZNNError(.targetUnreachable,
+                            "even bounds 4096× below the weights' scale lose more than \(options.targetAccuracyLoss) pp of validation accuracy",
+                            hint: "raise --target-acc-loss or check that the weights match the model")
+        }
+        return (start.map { $0 * found.scale }, found.drop)
+    }
+
+    /// Gradient steps from a feasible start; returns the best measured feasible configuration.
+    func gradientSearch(from start: (bounds: [Double], bits: Double, drop: Double),
+                        progress: (TuningProgress) -> Void) throws -> (bounds: [Double], bits: Double, drop: Double) {
+        let target = options.targetAccuracyLoss
+        let tuner = ErrorBoundTuner(tensors: tensors, initialBounds: start.bounds, learningRate: options.learningRate, seed: options.seed)
+        var generator = RandomGenerator(seed: options.seed &+ 1)
+        tuner.multiplier = try initialMultiplier(tuner, generator: &generator)
+        var best = start
+        var lastDrop: Double? = start.drop
+        for step in 1...max(1, options.steps) {
+            let batch = training.batch(indices: (0..<options.batchSize).map { _ in generator.nextInt(below: training.count) })
+            try tuner.perturb(network)
+            let (_, gradients) = try network.lossAndGradients(images: batch.images, labels: batch.labels)
+            try tuner.restore(network)
+            tuner.step(gradients: gradients)
+            if step % options.evaluateEvery == 0 || step == options.steps {
+                let bounds = tuner.boundList
+                let drop = try probe.drop(bounds: bounds)
+                lastDrop = drop
+                tuner.adaptMultiplier(measuredDrop: drop, target: target)
+                let bits = estimatedBits(bounds)
+                if drop <= target, bits < best.bits { best = (bounds, bits, drop) }
+            }
+            progress(TuningProgress(phase: "gradient", step: step, totalSteps: options.steps, estimatedBits: tuner.estimatedBits, lastDrop: lastDrop))
+        }
+        return best
+    }
+
+    /// μ such that the accuracy term and the rate term start with comparable gradients.
+    func initialMultiplier(_ tuner: ErrorBoundTuner, generator: inout RandomGenerator) throws -> Double {
+        var accuracyMagnitude = 0.0
+        for _ in 0..<4 {
+            let batch = training.batch(indices: (0..<options.batchSize).map { _ in generator.nextInt(below: training.count) })
+            try tuner.perturb(network)
+            let (_, gradients) = try network.lossAndGradients(images: batch.images, labels: batch.labels)
+            try tuner.restore(network)
+            accuracyMagnitude += tuner.accuracyGradient(gradients).reduce(0) { $0 + abs($1) }
+        }
+        let total = max(1, tensors.reduce(0) { $0 + $1.rate.bits(atLogBound: log($1.scale)) })
+        let rateMagnitude = zip(tensors, tuner.logBounds).reduce(0) { $0 + abs($1.0.rate.derivative(atLogBound: $1.1)) } / total
+        return accuracyMagnitude > 0 ? rateMagnitude / (accuracyMagnitude / 4) : 1
+    }
+}
