@@ -44,6 +44,7 @@ let package = Package(
 
         .testTarget(name: "SZNNCoreTests", dependencies: ["SZNNCore", "SZNNZstd"]),
         .testTarget(name: "SZNNZstdTests", dependencies: ["SZNNCore", "SZNNZstd"]),
+        .testTarget(name: "SZNNTunerTests", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner"]),
         .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC"]),
         .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine"]),
         .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore"]),

@@ -69,7 +69,7 @@ struct ArithmeticEncoder: BinSink {
         while remaining > 0 {
             let step = min(remaining, 8)
             remaining &-= step
-            let part = (bits >> UInt32(remaining)) & ((1 << UInt32(step)) &- 1)
+            let part = (bits &>> UInt32(remaining)) & ((1 &<< UInt32(step)) &- 1)
             low = (low &<< UInt64(step)) &+ UInt64(range) &* UInt64(part)
             bitsLeft &-= step
             if bitsLeft < 12 { writeOut() }
@@ -79,9 +79,9 @@ struct ArithmeticEncoder: BinSink {
     /// Moves the top byte of `low` out, resolving a carry into the buffered bytes.
     @inline(__always)
     private mutating func writeOut() {
-        let leadByte = UInt32(truncatingIfNeeded: low >> UInt64(24 &- bitsLeft))
+        let leadByte = UInt32(truncatingIfNeeded: low &>> UInt64(24 &- bitsLeft))
         bitsLeft &+= 8
-        low &= 0xFFFF_FFFF >> UInt64(bitsLeft)
+        low &= 0xFFFF_FFFF &>> UInt64(bitsLeft)
         if leadByte == 0xFF {
             bufferedCount &+= 1
         } else if bufferedCount > 0 {

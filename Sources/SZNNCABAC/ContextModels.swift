@@ -40,8 +40,8 @@ struct ContextModels {
         let fast = states[2 &* context]
         let slow = states[2 &* context &+ 1]
         // Both outcomes computed, one selected: the bin is unpredictable, the arithmetic is cheap.
-        states[2 &* context] = bin ? fast &+ ((32768 &- fast) >> fastShift) : fast &- (fast >> fastShift)
-        states[2 &* context &+ 1] = bin ? slow &+ ((32768 &- slow) >> slowShift) : slow &- (slow >> slowShift)
+        states[2 &* context] = bin ? fast &+ ((32768 &- fast) &>> fastShift) : fast &- (fast &>> fastShift)
+        states[2 &* context &+ 1] = bin ? slow &+ ((32768 &- slow) &>> slowShift) : slow &- (slow &>> slowShift)
     }
 }
 

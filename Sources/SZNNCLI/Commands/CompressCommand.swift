@@ -164,7 +164,7 @@ extension TuningMethod: ExpressibleByArgument {}
 /// The entropy-backend options shared by the commands that compress.
 struct BackendOptions: ParsableArguments {
     @Option(name: .long, help: "The entropy backend: \(BackendName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var backend: BackendName = .zstd
+    var backend: BackendName = .cabac
 
     @Option(name: .long, help: "The zstd compression level (1 … 22).")
     var zstdLevel: Int = 3

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SZNNCABAC
 import SZNNCore
 import SZNNZstd
 
@@ -6,7 +7,7 @@ import SZNNZstd
 enum Backends {
     /// Every backend this build can decode, keyed by the id records carry.
     static func all() throws -> [BackendIdentifier: any EntropyBackend] {
-        [.stored: StoredBackend(), .zstd: try ZstdBackend()]
+        [.stored: StoredBackend(), .zstd: try ZstdBackend(), .cabac: try CABACBackend()]
     }
 
     /// The backend a user named, configured from the options.
@@ -14,13 +15,14 @@ enum Backends {
         switch name {
         case .stored: StoredBackend()
         case .zstd: try ZstdBackend(level: zstdLevel)
+        case .cabac: try CABACBackend()
         }
     }
 }
 
 /// The backend names accepted by `--backend`.
 enum BackendName: String, ExpressibleByArgument, CaseIterable {
-    case zstd, stored
+    case cabac, zstd, stored
 }
 
 extension ErrorBoundMode: ExpressibleByArgument {}
