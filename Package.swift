@@ -27,7 +27,7 @@ let package = Package(
         // The zstd entropy backend.
         .target(name: "SZNNZstd", dependencies: ["SZNNCore", "CZstd"]),
         // The DeepCABAC entropy backend (binarizer, context models, arithmetic coder, rate estimator).
-        .target(name: "SZNNCABAC", dependencies: ["SZNNCore"]),
+        .target(name: "SZNNCABAC", dependencies: ["SZNNCore"], exclude: ["README.md"]),
         // The error-bound tuner: rate models, gradient search, accuracy verification. It sees
         // codecs only through Core's protocol and a rate function, so every backend works.
         .target(name: "SZNNTuner", dependencies: ["SZNNCore", "SZNNEngine"]),
@@ -41,12 +41,14 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),
+        // The codec benchmark (Benchmarks/codec/README.md); kept out of the test path.
+        .executableTarget(name: "SZNNBench", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNZstd"], path: "Benchmarks/codec/Sources"),
 
         .testTarget(name: "SZNNCoreTests", dependencies: ["SZNNCore", "SZNNZstd"]),
         .testTarget(name: "SZNNZstdTests", dependencies: ["SZNNCore", "SZNNZstd"]),
         .testTarget(name: "SZNNTunerTests", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner"]),
         .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC"]),
-        .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine"]),
+        .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine", "CZlib"]),
         .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore"]),
     ]
 )

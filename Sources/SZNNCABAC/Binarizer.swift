@@ -5,7 +5,10 @@ import SZNNCore
 /// Binarization of an index q (DeepCABAC / NNC): `sig` (q ≠ 0), `sign` (q < 0), then
 /// `greater_x` flags (|q| > x) for x = 1 … `greaterCount` while they are 1, then for
 /// |q| > `greaterCount` the remainder |q| − greaterCount − 1 as order-0 Exp-Golomb whose
-/// unary prefix is context-coded and whose suffix is bypass-coded.
+/// unary prefix is context-coded and whose suffix is bypass-coded — except, with
+/// `modelsSuffix`, the suffix's top `modelledSuffixBits` bits, which get contexts by prefix
+/// length and bit position: within an Exp-Golomb bucket a peaked distribution is far from
+/// uniform, and coding those bits at 1/2 cost 0.5–1 % of the size at fine bounds.
 ///
 /// Contexts: `sig` and `sign` by the previous index in scan order (zero / negative / positive),
 /// `greater_x` by sign and x, as in NNC. With `usesNeighbours`, the index one row above
@@ -17,6 +20,8 @@ public struct ContextLayout: Sendable, Hashable {
     public let greaterCount: Int
     /// Whether contexts look at the previous row as well as the previous index.
     public let usesNeighbours: Bool
+    /// Whether the top bits of the Exp-Golomb suffix are context-coded.
+    public let modelsSuffix: Bool
     /// Elements per row in the stream (0: no row above is used).
     let rowLength: Int
 
@@ -25,10 +30,13 @@ public struct ContextLayout: Sendable, Hashable {
     static let prefixContexts = 16
     /// The longest Exp-Golomb prefix a valid stream holds (|q| < 2^32).
     static let maximumPrefix = 32
+    /// Suffix bits (from the most significant) that are context-coded when `modelsSuffix`.
+    static let modelledSuffixBits = 3
 
-    init(greaterCount: Int, usesNeighbours: Bool, rowLength: Int) {
+    init(greaterCount: Int, usesNeighbours: Bool, modelsSuffix: Bool, rowLength: Int) {
         self.greaterCount = greaterCount
         self.usesNeighbours = usesNeighbours
+        self.modelsSuffix = modelsSuffix
         self.rowLength = usesNeighbours ? rowLength : 0
     }
 
@@ -41,15 +49,16 @@ public struct ContextLayout: Sendable, Hashable {
         return row > 1 && row < count ? row : 0
     }
 
-    var contextCount: Int { 18 + 6 * greaterCount + ContextLayout.prefixContexts }
+    var contextCount: Int { 18 + 6 * greaterCount + ContextLayout.prefixContexts * (1 + ContextLayout.modelledSuffixBits) }
 
-    /// The header byte: greaterCount in bits 0–3, usesNeighbours in bit 4.
-    var headerByte: UInt8 { UInt8(greaterCount) | (usesNeighbours ? 0x10 : 0) }
+    /// The header byte: greaterCount in bits 0–3, usesNeighbours in bit 4, modelsSuffix in bit 5.
+    var headerByte: UInt8 { UInt8(greaterCount) | (usesNeighbours ? 0x10 : 0) | (modelsSuffix ? 0x20 : 0) }
 
     /// The layout a header byte describes, or nil for bits this version does not know.
     init?(headerByte: UInt8, rowLength: Int) {
-        guard headerByte & 0xE0 == 0 else { return nil }
-        self.init(greaterCount: Int(headerByte & 0x0F), usesNeighbours: headerByte & 0x10 != 0, rowLength: rowLength)
+        guard headerByte & 0xC0 == 0 else { return nil }
+        self.init(greaterCount: Int(headerByte & 0x0F), usesNeighbours: headerByte & 0x10 != 0,
+                  modelsSuffix: headerByte & 0x20 != 0, rowLength: rowLength)
     }
 
     /// The contexts of one index given its neighbours; shared by encoder, estimator and decoder.
@@ -74,6 +83,40 @@ public struct ContextLayout: Sendable, Hashable {
     @inline(__always)
     func prefixContext(_ position: Int) -> Int {
         18 &+ 6 &* greaterCount &+ min(position, ContextLayout.prefixContexts &- 1)
+    }
+
+    /// The context of suffix bit `bit` (0 = most significant) after a prefix of `prefixLength`.
+    @inline(__always)
+    func suffixContext(prefixLength: Int, bit: Int) -> Int {
+        18 &+ 6 &* greaterCount &+ ContextLayout.prefixContexts
+            &+ min(prefixLength, ContextLayout.prefixContexts &- 1) &* ContextLayout.modelledSuffixBits &+ bit
+    }
+
+    /// Emits the `length`-bit Exp-Golomb suffix: modelled top bits, then bypass bits.
+    @inline(__always)
+    func encodeSuffix<Sink: BinSink>(_ suffix: UInt32, length: Int, into sink: inout Sink) {
+        var remaining = length
+        if modelsSuffix {
+            for bit in 0..<min(length, ContextLayout.modelledSuffixBits) {
+                remaining &-= 1
+                sink.encodeBin(context: suffixContext(prefixLength: length, bit: bit), bin: (suffix &>> UInt32(remaining)) & 1 == 1)
+            }
+        }
+        sink.encodeBypass(bits: suffix, count: remaining)
+    }
+
+    /// Reads a `length`-bit suffix written by `encodeSuffix`.
+    @inline(__always)
+    func decodeSuffix(length: Int, from decoder: inout ArithmeticDecoder) -> UInt32 {
+        var suffix: UInt32 = 0
+        var remaining = length
+        if modelsSuffix {
+            for bit in 0..<min(length, ContextLayout.modelledSuffixBits) {
+                remaining &-= 1
+                suffix = suffix &<< 1 | (decoder.decodeBin(context: suffixContext(prefixLength: length, bit: bit)) ? 1 : 0)
+            }
+        }
+        return suffix &<< UInt32(remaining) | decoder.decodeBypass(count: remaining)
     }
 }
 
@@ -109,7 +152,7 @@ func binarize<Sink: BinSink>(_ indices: UnsafeBufferPointer<Int32>, range: Range
             let prefixLength = 63 &- shifted.leadingZeroBitCount
             for bit in 0..<prefixLength { sink.encodeBin(context: layout.prefixContext(bit), bin: true) }
             sink.encodeBin(context: layout.prefixContext(prefixLength), bin: false)
-            sink.encodeBypass(bits: UInt32(truncatingIfNeeded: shifted &- (1 &<< UInt64(prefixLength))), count: prefixLength)
+            layout.encodeSuffix(UInt32(truncatingIfNeeded: shifted &- (1 &<< UInt64(prefixLength))), length: prefixLength, into: &sink)
         }
     }
 }
@@ -140,7 +183,7 @@ func debinarize(_ decoder: inout ArithmeticDecoder, layout: ContextLayout, into 
                         throw SZNNError(.corruptPayload, "cabac stream has an Exp-Golomb prefix longer than \(ContextLayout.maximumPrefix) at index \(position)")
                     }
                 }
-                let suffix = Int64(decoder.decodeBypass(count: prefixLength))
+                let suffix = Int64(layout.decodeSuffix(length: prefixLength, from: &decoder))
                 magnitude = (Int64(1) << Int64(prefixLength)) &+ suffix &+ Int64(greaterCount)
             }
             let signed = negative ? -magnitude : magnitude

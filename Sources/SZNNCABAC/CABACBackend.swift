@@ -4,7 +4,7 @@ import SZNNCore
 /// probability estimator, and an HEVC-family binary arithmetic coder (FORMAT.md §5.1).
 ///
 /// Index stream: byte 0 = context layout (bits 0–3 `greaterCount`, bit 4 neighbour contexts,
-/// bits 5–7 zero), byte 1 = adaptation shifts (fast << 4 | slow, each 1 … 14), then the
+/// bit 5 modelled Exp-Golomb suffix, bits 6–7 zero), byte 1 = adaptation shifts (fast << 4 | slow, each 1 … 14), then the
 /// arithmetic-coded bins. Both the layout (when `contexts` is `.trial`) and the shift pair
 /// are chosen per stream by estimating the rate of each candidate on a sample.
 public struct CABACBackend: EntropyBackend {
@@ -24,14 +24,16 @@ public struct CABACBackend: EntropyBackend {
     /// The adaptation-rate pairs tried per stream.
     public let rateCandidates: [AdaptationRates]
     public let contexts: ContextChoice
+    /// Whether the top Exp-Golomb suffix bits are context-coded (NNC bypass-codes them all).
+    public let modelsSuffix: Bool
 
     /// Elements estimated per stream when choosing its configuration (all of a smaller stream).
     static let sampleElements = 1 << 15
     /// The sample is this many evenly spaced runs, so that it sees all of a chunk.
     static let sampleRuns = 8
 
-    public init(greaterCount: Int = 10, rateCandidates: [AdaptationRates] = AdaptationRates.defaultCandidates,
-                contexts: ContextChoice = .trial) throws {
+    public init(greaterCount: Int = 2, rateCandidates: [AdaptationRates] = AdaptationRates.defaultCandidates,
+                contexts: ContextChoice = .trial, modelsSuffix: Bool = true) throws {
         guard (0...ContextLayout.maximumGreaterCount).contains(greaterCount) else {
             throw SZNNError(.invalidArgument, "CABAC greater-x flag count \(greaterCount) is out of range", hint: "use 0 to 15")
         }
@@ -41,6 +43,7 @@ public struct CABACBackend: EntropyBackend {
         self.greaterCount = greaterCount
         self.rateCandidates = rateCandidates
         self.contexts = contexts
+        self.modelsSuffix = modelsSuffix
     }
 
     public func encode(indices: [Int32], shape: [Int]) throws -> [UInt8] {
@@ -86,11 +89,13 @@ public struct CABACBackend: EntropyBackend {
     /// every rate candidate at once, and the cheapest pair wins.
     func configuration(for indices: UnsafeBufferPointer<Int32>, shape: [Int]) -> (ContextLayout, AdaptationRates) {
         let rowLength = ContextLayout.rowLength(shape: shape, count: indices.count)
-        let layouts: [ContextLayout] = switch contexts {
-        case .previous: [ContextLayout(greaterCount: greaterCount, usesNeighbours: false, rowLength: 0)]
-        case .neighbours: [ContextLayout(greaterCount: greaterCount, usesNeighbours: true, rowLength: rowLength)]
-        case .trial where rowLength == 0: [ContextLayout(greaterCount: greaterCount, usesNeighbours: false, rowLength: 0)]
-        case .trial: [false, true].map { ContextLayout(greaterCount: greaterCount, usesNeighbours: $0, rowLength: rowLength) }
+        let neighbourChoices: [Bool] = switch contexts {
+        case .previous: [false]
+        case .neighbours: [true]
+        case .trial: rowLength == 0 ? [false] : [false, true]
+        }
+        let layouts = neighbourChoices.map {
+            ContextLayout(greaterCount: greaterCount, usesNeighbours: $0, modelsSuffix: modelsSuffix, rowLength: rowLength)
         }
         if layouts.count == 1 && rateCandidates.count == 1 { return (layouts[0], rateCandidates[0]) }
         var best = (layout: layouts[0], rates: rateCandidates[0], cost: UInt64.max)

@@ -11,16 +11,19 @@ public enum BLAS {
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
     /// C = alpha · op(A) · op(B) + beta · C, all row-major; op(A) is m×k, op(B) is k×n.
+    ///
+    /// An empty operand means a zero-sized product, which leaves C unchanged.
     static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        alpha: Float = 1, a: UnsafeBufferPointer<Float>, lda: Int,
+        b: UnsafeBufferPointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutableBufferPointer<Float>, ldc: Int
     ) {
+        guard let aBase = a.baseAddress, let bBase = b.baseAddress, let cBase = c.baseAddress else { return }
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
-                    beta, c, Int32(ldc))
+                    Int32(m), Int32(n), Int32(k), alpha, aBase, Int32(lda), bBase, Int32(ldb),
+                    beta, cBase, Int32(ldc))
     }
 }

@@ -48,15 +48,15 @@ public final class Conv2D: Layer {
         var output = [Float](repeating: 0, count: batch * outputChannels * pixels)
         input.values.withUnsafeBufferPointer { x in
             columns.withUnsafeMutableBufferPointer { cols in
-                geometry.im2col(x.baseAddress!, batch: batch, into: cols.baseAddress!)
+                geometry.im2col(x, batch: batch, into: cols)
             }
         }
         columns.withUnsafeBufferPointer { cols in
             weight.values.withUnsafeBufferPointer { w in
                 matrix.withUnsafeMutableBufferPointer { product in
                     BLAS.gemm(transposeA: false, transposeB: false, m: outputChannels, n: rowLength, k: patchSize,
-                              a: w.baseAddress!, lda: patchSize, b: cols.baseAddress!, ldb: rowLength,
-                              beta: 0, c: product.baseAddress!, ldc: rowLength)
+                              a: w, lda: patchSize, b: cols, ldb: rowLength,
+                              beta: 0, c: product, ldc: rowLength)
                 }
             }
         }
@@ -67,9 +67,9 @@ public final class Conv2D: Layer {
                     for channel in 0..<outputChannels {
                         let channelBias = b[channel]
                         for image in 0..<batch {
-                            let source = product.baseAddress! + channel * rowLength + image * pixels
-                            let destination = out.baseAddress! + (image * outputChannels + channel) * pixels
-                            for pixel in 0..<pixels { destination[pixel] = source[pixel] + channelBias }
+                            let source = channel * rowLength + image * pixels
+                            let destination = (image * outputChannels + channel) * pixels
+                            for pixel in 0..<pixels { out[destination + pixel] = product[source + pixel] + channelBias }
                         }
                     }
                 }
@@ -90,11 +90,11 @@ public final class Conv2D: Layer {
                     for channel in 0..<outputChannels {
                         var sum: Float = 0
                         for image in 0..<batch {
-                            let source = dy.baseAddress! + (image * outputChannels + channel) * pixels
-                            let destination = gathered.baseAddress! + channel * rowLength + image * pixels
+                            let source = (image * outputChannels + channel) * pixels
+                            let destination = channel * rowLength + image * pixels
                             for pixel in 0..<pixels {
-                                destination[pixel] = source[pixel]
-                                sum += source[pixel]
+                                gathered[destination + pixel] = dy[source + pixel]
+                                sum += dy[source + pixel]
                             }
                         }
                         db[channel] = sum
@@ -106,15 +106,15 @@ public final class Conv2D: Layer {
             columns.withUnsafeMutableBufferPointer { cols in
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
                     BLAS.gemm(transposeA: false, transposeB: true, m: outputChannels, n: patchSize, k: rowLength,
-                              a: gathered.baseAddress!, lda: rowLength, b: cols.baseAddress!, ldb: rowLength,
-                              beta: 0, c: dw.baseAddress!, ldc: patchSize)
+                              a: gathered, lda: rowLength, b: UnsafeBufferPointer(cols), ldb: rowLength,
+                              beta: 0, c: dw, ldc: patchSize)
                 }
                 guard computesInputGradient else { return }
                 // The forward columns are no longer needed: overwrite them with their gradient.
                 weight.values.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeA: true, transposeB: false, m: patchSize, n: rowLength, k: outputChannels,
-                              a: w.baseAddress!, lda: patchSize, b: gathered.baseAddress!, ldb: rowLength,
-                              beta: 0, c: cols.baseAddress!, ldc: rowLength)
+                              a: w, lda: patchSize, b: gathered, ldb: rowLength,
+                              beta: 0, c: cols, ldc: rowLength)
                 }
             }
         }
@@ -122,7 +122,7 @@ public final class Conv2D: Layer {
         var inputGradient = [Float](repeating: 0, count: batch * geometry.channels * geometry.inputPixels)
         columns.withUnsafeBufferPointer { cols in
             inputGradient.withUnsafeMutableBufferPointer { dx in
-                geometry.col2im(cols.baseAddress!, batch: batch, into: dx.baseAddress!)
+                geometry.col2im(cols, batch: batch, into: dx)
             }
         }
         return FloatTensor(computedShape: [batch, geometry.channels, geometry.height, geometry.width],

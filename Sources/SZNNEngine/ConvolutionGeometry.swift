@@ -33,7 +33,9 @@ struct ConvolutionGeometry: Sendable, Equatable {
     }
 
     /// Unfolds `batch` images `[N, C, H, W]` into the column matrix.
-    func im2col(_ input: UnsafePointer<Float>, batch: Int, into columns: UnsafeMutablePointer<Float>) {
+    func im2col(_ inputBuffer: UnsafeBufferPointer<Float>, batch: Int, into columnBuffer: UnsafeMutableBufferPointer<Float>) {
+        guard let input = inputBuffer.baseAddress, let columns = columnBuffer.baseAddress else { return }
+        assert(inputBuffer.count == batch * channels * inputPixels && columnBuffer.count == patchSize * batch * outputPixels)
         let rowLength = batch * outputPixels
         let outHeight = outputHeight, outWidth = outputWidth
         for channel in 0..<channels {
@@ -72,7 +74,9 @@ struct ConvolutionGeometry: Sendable, Equatable {
     }
 
     /// Folds a column-matrix gradient back onto images, summing overlaps. `input` must be zeroed.
-    func col2im(_ columns: UnsafePointer<Float>, batch: Int, into input: UnsafeMutablePointer<Float>) {
+    func col2im(_ columnBuffer: UnsafeBufferPointer<Float>, batch: Int, into inputBuffer: UnsafeMutableBufferPointer<Float>) {
+        guard let columns = columnBuffer.baseAddress, let input = inputBuffer.baseAddress else { return }
+        assert(inputBuffer.count == batch * channels * inputPixels && columnBuffer.count == patchSize * batch * outputPixels)
         let rowLength = batch * outputPixels
         let outHeight = outputHeight, outWidth = outputWidth
         for channel in 0..<channels {

@@ -34,15 +34,9 @@ public struct Dataset: Sendable {
     /// The samples at `indices` (any order) as a batch and their labels.
     public func batch(indices: [Int]) -> (images: FloatTensor, labels: [Int]) {
         let sampleSize = sampleShape.reduce(1, *)
-        var values = [Float](repeating: 0, count: indices.count * sampleSize)
-        values.withUnsafeMutableBufferPointer { destination in
-            images.withUnsafeBufferPointer { source in
-                for (row, index) in indices.enumerated() {
-                    (destination.baseAddress! + row * sampleSize)
-                        .update(from: source.baseAddress! + index * sampleSize, count: sampleSize)
-                }
-            }
-        }
+        var values: [Float] = []
+        values.reserveCapacity(indices.count * sampleSize)
+        for index in indices { values += images[(index * sampleSize)..<((index + 1) * sampleSize)] }
         return (FloatTensor(computedShape: [indices.count] + sampleShape, values: values), indices.map { labels[$0] })
     }
 

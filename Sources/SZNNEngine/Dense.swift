@@ -33,17 +33,16 @@ public final class Dense: Layer {
         cachedInput = input
         var output = [Float](repeating: 0, count: batch * outputFeatures)
         output.withUnsafeMutableBufferPointer { out in
-            guard let outBase = out.baseAddress else { return }
             bias.values.withUnsafeBufferPointer { biasValues in
                 for row in 0..<batch {
-                    (outBase + row * outputFeatures).update(from: biasValues.baseAddress!, count: outputFeatures)
+                    for column in 0..<outputFeatures { out[row * outputFeatures + column] = biasValues[column] }
                 }
             }
             input.values.withUnsafeBufferPointer { x in
                 weight.values.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeA: false, transposeB: true, m: batch, n: outputFeatures, k: inputFeatures,
-                              a: x.baseAddress!, lda: inputFeatures, b: w.baseAddress!, ldb: inputFeatures,
-                              beta: 1, c: outBase, ldc: outputFeatures)
+                              a: x, lda: inputFeatures, b: w, ldb: inputFeatures,
+                              beta: 1, c: out, ldc: outputFeatures)
                 }
             }
         }
@@ -55,27 +54,25 @@ public final class Dense: Layer {
         let batch = input.batchSize
         var inputGradient = [Float](repeating: 0, count: computesInputGradient ? batch * inputFeatures : 0)
         outputGradient.values.withUnsafeBufferPointer { dy in
-            let dyBase = dy.baseAddress!
             input.values.withUnsafeBufferPointer { x in
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
                     BLAS.gemm(transposeA: true, transposeB: false, m: outputFeatures, n: inputFeatures, k: batch,
-                              a: dyBase, lda: outputFeatures, b: x.baseAddress!, ldb: inputFeatures,
-                              beta: 0, c: dw.baseAddress!, ldc: inputFeatures)
+                              a: dy, lda: outputFeatures, b: x, ldb: inputFeatures,
+                              beta: 0, c: dw, ldc: inputFeatures)
                 }
             }
             bias.gradient.withUnsafeMutableBufferPointer { db in
                 for column in 0..<outputFeatures { db[column] = 0 }
                 for row in 0..<batch {
-                    let rowBase = dyBase + row * outputFeatures
-                    for column in 0..<outputFeatures { db[column] += rowBase[column] }
+                    for column in 0..<outputFeatures { db[column] += dy[row * outputFeatures + column] }
                 }
             }
             guard computesInputGradient else { return }
             weight.values.withUnsafeBufferPointer { w in
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     BLAS.gemm(transposeA: false, transposeB: false, m: batch, n: inputFeatures, k: outputFeatures,
-                              a: dyBase, lda: outputFeatures, b: w.baseAddress!, ldb: inputFeatures,
-                              beta: 0, c: dx.baseAddress!, ldc: inputFeatures)
+                              a: dy, lda: outputFeatures, b: w, ldb: inputFeatures,
+                              beta: 0, c: dx, ldc: inputFeatures)
                 }
             }
         }

@@ -12,10 +12,15 @@ public final class ReLU: Layer {
     public var parameters: [Parameter] { [] }
 
     public func forward(_ input: FloatTensor, mode: ForwardMode) -> FloatTensor {
-        var output = input
-        output.values.withUnsafeMutableBufferPointer { values in
-            for index in values.indices where values[index] < 0 { values[index] = 0 }
+        // One pass into a fresh buffer: copying `input` first and then clamping would read
+        // and write every element twice.
+        let values = input.values.withUnsafeBufferPointer { x in
+            [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+                for index in 0..<x.count { y[index] = max(0, x[index]) }
+                initialized = x.count
+            }
         }
+        let output = FloatTensor(computedShape: input.shape, values: values)
         cachedOutput = output
         return output
     }

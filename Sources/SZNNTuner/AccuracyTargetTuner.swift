@@ -64,8 +64,12 @@ public final class AccuracyTargetTuner {
     let probe: AccuracyProbe
     let tensors: [TunedTensor]
     let options: TuningOptions
+    let fisherSquares: [String: [Double]]
 
-    public init(network: Network, training: Dataset, validation: Dataset, tensors: [TunedTensor], options: TuningOptions) throws {
+    /// `fisherSquares` are the squared gradients of `FisherAllocation.squaredGradients` (also
+    /// used to choose slice factors, so they are computed once by the caller).
+    public init(network: Network, training: Dataset, validation: Dataset, tensors: [TunedTensor],
+                fisherSquares: [String: [Double]], options: TuningOptions) throws {
         guard options.targetAccuracyLoss >= 0, options.targetAccuracyLoss < 100 else {
             throw SZNNError(.invalidArgument, "the accuracy-loss target must be in [0, 100) percentage points, got \(options.targetAccuracyLoss)")
         }
@@ -73,6 +77,7 @@ public final class AccuracyTargetTuner {
         self.training = training
         self.tensors = tensors
         self.options = options
+        self.fisherSquares = fisherSquares
         self.probe = try AccuracyProbe(network: network, validation: validation, tensors: tensors)
     }
 
@@ -104,7 +109,7 @@ public final class AccuracyTargetTuner {
     /// Fisher allocation scaled to the target: relative bounds normalised to the weights'
     /// scales, then the largest global factor that meets the target, found by bisection.
     func fisherBounds() throws -> (bounds: [Double], drop: Double) {
-        let relative = try FisherAllocation.relativeBounds(network: network, tensors: tensors, training: training, seed: options.seed)
+        let relative = FisherAllocation.relativeBounds(tensors: tensors, squares: fisherSquares)
         let logMean = { (values: [Double]) in values.reduce(0) { $0 + log($1) } / Double(max(values.count, 1)) }
         let normaliser = exp(logMean(tensors.map(\.scale)) - logMean(relative))
         let start = relative.map { $0 * normaliser }
@@ -159,3 +164,4 @@ public final class AccuracyTargetTuner {
         return accuracyMagnitude > 0 ? rateMagnitude / (accuracyMagnitude / 4) : 1
     }
 }
+

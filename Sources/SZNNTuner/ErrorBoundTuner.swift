@@ -66,8 +66,10 @@ public final class ErrorBoundTuner {
             let bound = Float(exp(logBound))
             var draw = [Float](repeating: 0, count: tensor.count)
             var perturbed = tensor.values
+            let factors = tensor.elementFactors
             for index in 0..<tensor.count {
-                let uniform = generator.nextFloat(in: -1, 1)
+                // The draw carries the slice factor, so that Σ g·draw·e is the exact ds-derivative.
+                let uniform = generator.nextFloat(in: -1, 1) * (factors.isEmpty ? 1 : factors[index])
                 draw[index] = uniform
                 perturbed[index] += bound * uniform
             }
@@ -85,8 +87,7 @@ public final class ErrorBoundTuner {
     /// after each optimizer step); the rate models are kept.
     public func updateWeights(from network: Network) throws {
         tensors = try tensors.map { tensor in
-            TunedTensor(name: tensor.name, shape: tensor.shape, values: try network.values(of: tensor.name),
-                        rate: tensor.rate, scale: tensor.scale)
+            TunedTensor(replacingValuesOf: tensor, with: try network.values(of: tensor.name))
         }
     }
 

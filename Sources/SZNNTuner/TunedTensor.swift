@@ -16,38 +16,74 @@ public struct TunedTensor: Sendable {
     public let rate: RateModel
     /// The standard deviation of the weights, the unit of the bound grid.
     public let scale: Double
+    /// The axis along which slices get their own bounds, or nil for one bound.
+    public let sliceAxis: Int?
+    /// Relative bound of each slice: slice j's bound is `bound · sliceFactors[j]` (empty: uniform).
+    public let sliceFactors: [Double]
+    /// `sliceFactors` expanded to one per element, for the noise of the surrogate (empty: uniform).
+    public let elementFactors: [Float]
 
     public var count: Int { values.count }
 
     /// Measures the rate model of `values` with `oracle` on a grid of bounds from
     /// scale·2^-8 to scale·2^3 (half-octave steps), scale being the weights' standard deviation.
-    public init(name: String, shape: [Int], values: [Float], oracle: RateOracle) throws {
+    /// With `sliceAxis`, slice j's bound is the tensor's bound times `sliceFactors[j]`.
+    public init(name: String, shape: [Int], values: [Float], sliceAxis: Int? = nil, sliceFactors: [Double] = [],
+                oracle: RateOracle) throws {
         self.name = name
         self.shape = shape
         self.values = values
+        self.sliceAxis = sliceFactors.isEmpty ? nil : sliceAxis
+        self.sliceFactors = sliceAxis == nil ? [] : sliceFactors
+        self.elementFactors = TunedTensor.expand(self.sliceFactors, axis: self.sliceAxis, shape: shape)
         let mean = values.reduce(0.0) { $0 + Double($1) } / Double(max(values.count, 1))
         let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(max(values.count, 1))
         let scale = variance > 0 ? variance.squareRoot() : 1e-3
         self.scale = scale
         let tensor = try Tensor(name: name, shape: shape, float32: values)
         let logBounds = stride(from: -8.0, through: 3.0, by: 0.5).map { log(scale) + $0 * log(2.0) }
-        let bits = try logBounds.map { try oracle(tensor, TensorSettings(bounds: ErrorBounds(uniform: exp($0)))) }
+        var bits: [Double] = []
+        for logBound in logBounds {
+            let bounds = try TunedTensor.errorBounds(exp(logBound), axis: self.sliceAxis, factors: self.sliceFactors, shape: shape)
+            bits.append(try oracle(tensor, TensorSettings(bounds: bounds)))
+        }
         rate = try RateModel(logBounds: logBounds, bits: bits)
     }
 
+    /// The absolute bounds this tensor gets at tensor-level `bound`: uniform, or scaled per slice.
+    public func errorBounds(_ bound: Double) throws -> ErrorBounds {
+        try TunedTensor.errorBounds(bound, axis: sliceAxis, factors: sliceFactors, shape: shape)
+    }
+
+    static func errorBounds(_ bound: Double, axis: Int?, factors: [Double], shape: [Int]) throws -> ErrorBounds {
+        guard let axis else { return try ErrorBounds(uniform: bound) }
+        return try ErrorBounds(axis: axis, values: factors.map { $0 * bound }, shape: shape)
+    }
+
+    /// Per-slice factors repeated for every element of the slice (C order).
+    static func expand(_ factors: [Double], axis: Int?, shape: [Int]) -> [Float] {
+        guard let axis, !factors.isEmpty else { return [] }
+        let inner = shape[(axis + 1)...].reduce(1, *)
+        let count = shape.reduce(1, *)
+        return (0..<count).map { Float(factors[($0 / inner) % factors.count]) }
+    }
+
     /// A tensor with a known rate model (used when weights change during training).
-    init(name: String, shape: [Int], values: [Float], rate: RateModel, scale: Double) {
-        self.name = name
-        self.shape = shape
+    init(replacingValuesOf other: TunedTensor, with values: [Float]) {
+        name = other.name
+        shape = other.shape
         self.values = values
-        self.rate = rate
-        self.scale = scale
+        rate = other.rate
+        scale = other.scale
+        sliceAxis = other.sliceAxis
+        sliceFactors = other.sliceFactors
+        elementFactors = other.elementFactors
     }
 
     /// The weights as the real quantizer reconstructs them at `bound` (what the compressed file will hold).
     public func reconstructed(bound: Double) throws -> [Float] {
         let tensor = try Tensor(name: name, shape: shape, float32: values)
-        let record = try TensorEncoder.encode(tensor, settings: TensorSettings(bounds: ErrorBounds(uniform: bound)), backend: StoredBackend())
+        let record = try TensorEncoder.encode(tensor, settings: TensorSettings(bounds: try errorBounds(bound)), backend: StoredBackend())
         guard let result = try TensorDecoder.decode(record, backends: [.stored: StoredBackend()]).floatValues() else {
             throw SZNNError(.corruptPayload, "tensor '\(name)' did not decode to floats")
         }

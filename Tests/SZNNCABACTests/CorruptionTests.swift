@@ -55,7 +55,7 @@ import SZNNCore
 
     @Test func unknownHeadersAreRejected() throws {
         let backend = try CABACBackend()
-        for header in [[0x20, 0x47], [0x0A, 0x00], [0x0A, 0xF7], [0x0A, 0x4F]] as [[UInt8]] {
+        for header in [[0x40, 0x47], [0x0A, 0x00], [0x0A, 0xF7], [0x0A, 0x4F]] as [[UInt8]] {
             #expect(throws: SZNNError.self) {
                 try (header + [0, 0, 0]).withUnsafeBytes { try backend.decode($0, count: 1, shape: [1]) }
             }

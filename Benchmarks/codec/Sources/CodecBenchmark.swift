@@ -49,17 +49,22 @@ enum CodecBenchmark {
     }
 
     /// End-to-end MB/s (float32 bytes in) of TensorEncoder.encode and TensorDecoder.decode with
-    /// the CABAC backend; median of `runs`. Run under `taskset -c 0` for one core.
+    /// the CABAC backend, median of `runs`, by wall time and by process CPU time (on a shared
+    /// machine the CPU-time figure under `taskset -c 0` is the idle single-core speed); then the
+    /// backend alone on one chunk. Run once under `taskset -c 0` and once on both cores.
     static func speed(runs: Int) throws {
         let cabac = try CABACBackend()
         let tensor = try Tensor(name: "laplace-8M", shape: [4096, 2048], float32: BenchTensors.laplace(count: 1 << 23, scale: 0.02, seed: 4))
-        print("| bound | bits/w | encode MB/s | decode MB/s | index coding only: encode MB/s | decode MB/s |")
-        print("|---|---|---|---|---|---|")
-        for bound in bounds {
+        let speedBounds = bounds + [("abs 2e-2", .absolute, 2e-2), ("abs 5e-2", .absolute, 5e-2)]
+        print("| bound | bits/w | encode MB/s wall | decode MB/s wall | encode MB/s CPU | decode MB/s CPU | backend only: encode MB/s CPU | decode MB/s CPU |")
+        print("|---|---|---|---|---|---|---|---|")
+        for bound in speedBounds {
             let settings = TensorSettings(bounds: try ErrorBounds.resolve(mode: bound.mode, value: bound.value, for: tensor))
             var record: TensorRecord?
+            let encodeWall = try medianWall(runs) { record = try TensorEncoder.encode(tensor, settings: settings, backend: cabac) }
             let encode = try median(runs) { record = try TensorEncoder.encode(tensor, settings: settings, backend: cabac) }
             guard let record else { continue }
+            let decodeWall = try medianWall(runs) { _ = try TensorDecoder.decode(record, backends: [.cabac: cabac]) }
             let decode = try median(runs) { _ = try TensorDecoder.decode(record, backends: [.cabac: cabac]) }
             // The backend alone on one chunk's indices, to separate coding from quantization.
             let chunk = try TensorEncoder.quantizedChunks(tensor, settings: settings) { $0.indices }.results[0]
@@ -71,6 +76,7 @@ enum CodecBenchmark {
             let megabytes = Double(tensor.bytes.count) / 1e6
             let chunkMegabytes = Double(chunk.count * 4) / 1e6
             print("| \(bound.label) | \(fixed(Double(record.payload.count * 8) / Double(tensor.elementCount), 3)) "
+                  + "| \(fixed(megabytes / encodeWall, 0)) | \(fixed(megabytes / decodeWall, 0)) "
                   + "| \(fixed(megabytes / encode, 0)) | \(fixed(megabytes / decode, 0)) "
                   + "| \(fixed(chunkMegabytes / coding, 0)) | \(fixed(chunkMegabytes / decoding, 0)) |")
         }
@@ -91,19 +97,24 @@ enum CodecBenchmark {
     }
 
     /// Bits per weight for each binarization and context choice (what README.md's choices rest on).
-    static func tune() throws {
+    static func tune(filter: String) throws {
+        let slow = try [(4, 7), (5, 8), (6, 10), (7, 12)].map { try AdaptationRates(fast: $0.0, slow: $0.1) }
         let variants: [(String, CABACBackend)] = [
-            ("N=1 prev", try CABACBackend(greaterCount: 1, contexts: .previous)),
-            ("N=4 prev", try CABACBackend(greaterCount: 4, contexts: .previous)),
+            ("NNC: N=10 prev, bypass suffix, (4,7)", try CABACBackend(greaterCount: 10, rateCandidates: [AdaptationRates(fast: 4, slow: 7)],
+                                                                      contexts: .previous, modelsSuffix: false)),
+            ("N=10 trial, bypass suffix", try CABACBackend(greaterCount: 10, modelsSuffix: false)),
             ("N=10 prev", try CABACBackend(greaterCount: 10, contexts: .previous)),
-            ("N=15 prev", try CABACBackend(greaterCount: 15, contexts: .previous)),
             ("N=10 neighbours", try CABACBackend(greaterCount: 10, contexts: .neighbours)),
-            ("N=10 trial", try CABACBackend(greaterCount: 10, contexts: .trial)),
-            ("N=10 trial, rates (4,7) only", try CABACBackend(greaterCount: 10, rateCandidates: [AdaptationRates(fast: 4, slow: 7)])),
+            ("N=10 trial", try CABACBackend(greaterCount: 10)),
+            ("N=1 trial", try CABACBackend(greaterCount: 1)),
+            ("**N=2 trial (default)**", try CABACBackend()),
+            ("N=2 trial, (4,7) only", try CABACBackend(rateCandidates: [AdaptationRates(fast: 4, slow: 7)])),
+            ("N=5 trial", try CABACBackend(greaterCount: 5)),
+            ("N=15 trial", try CABACBackend(greaterCount: 15)),
         ]
         print("| tensor | bound | H0 | " + variants.map(\.0).joined(separator: " | ") + " |")
         print("|---|---|---|" + String(repeating: "---|", count: variants.count))
-        for tensor in try BenchTensors.all(includeLarge: false) {
+        for tensor in try BenchTensors.all(includeLarge: false) where filter.isEmpty || tensor.name.contains(filter) {
             for bound in bounds {
                 let settings = TensorSettings(bounds: try ErrorBounds.resolve(mode: bound.mode, value: bound.value, for: tensor))
                 let limit = entropy(try indices(tensor, settings))

@@ -10,11 +10,11 @@ do {
     switch mode {
     case "ratio": try CodecBenchmark.ratio()
     case "speed": try CodecBenchmark.speed(runs: Int(arguments.dropFirst().first ?? "") ?? 5)
-    case "tune": try CodecBenchmark.tune()
+    case "tune": try CodecBenchmark.tune(filter: arguments.dropFirst().first ?? "")
     case "chunks": try CodecBenchmark.chunks()
     case "predictors": try CodecBenchmark.predictors()
     default:
-        FileHandle.standardError.write(Data("usage: SZNNBench ratio | speed [runs] | tune | chunks | predictors\n".utf8))
+        FileHandle.standardError.write(Data("usage: SZNNBench ratio | speed [runs] | tune [tensor-name-part] | chunks | predictors\n".utf8))
         exit(2)
     }
 } catch {

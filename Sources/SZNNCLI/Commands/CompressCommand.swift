@@ -45,6 +45,10 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, help: "With --target-acc-loss: the random seed (noise, batches).")
     var seed: UInt64 = 0
 
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "With --target-acc-loss: give each input column of a dense layer (output channel of a convolution) its own Fisher-allocated bound (off by default: on the LeNets it does not pay for its bound vector).")
+    var sliceBounds = false
+
     @Option(name: .long, help: "The error bound: absolute, or a fraction of each tensor's value range with --mode rel. 0 = lossless.")
     var errorBound: Double = 1e-3
 
@@ -139,7 +143,7 @@ extension CompressCommand {
         options.seed = seed
         let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: model),
                             dataURL: URL(fileURLWithPath: data), outputURL: URL(fileURLWithPath: outputPath),
-                            options: options, backend: try backend.make())
+                            options: options, backend: try backend.make(), sliceBounds: sliceBounds)
         let report = try run.run()
         if json {
             var object = report.json(target: target)

@@ -14,6 +14,8 @@ struct TuningRun {
     let outputURL: URL
     let options: TuningOptions
     let backend: any EntropyBackend
+    /// Whether slices (dense input columns, conv output channels) get their own bounds.
+    let sliceBounds: Bool
 
     /// What the run measured, for the text and JSON reports.
     struct Report {
@@ -42,14 +44,23 @@ struct TuningRun {
         let oracle: RateOracle = { tensor, settings in
             Double(try TensorEncoder.encode(tensor, settings: settings, backend: backend).payload.count * 8)
         }
+        let names = model.tensors.map(\.name).filter(trainable.contains)
+        Terminal.progress("measuring squared gradients (Fisher)")
+        let squares = try EngineBridge.translatingErrors {
+            try FisherAllocation.squaredGradients(network: network, names: names, training: mnist.train, seed: options.seed)
+        }
         var tensors: [TunedTensor] = []
         for tensor in model.tensors where trainable.contains(tensor.name) {
-            Terminal.progress("measuring the rate of \(tensor.name) (\(tensors.count + 1)/\(trainable.count))")
+            Terminal.progress("measuring the rate of \(tensor.name) (\(tensors.count + 1)/\(names.count))")
             guard let values = tensor.floatValues() else { continue }
-            tensors.append(try TunedTensor(name: tensor.name, shape: tensor.shape, values: values, oracle: oracle))
+            let axis = sliceBounds ? FisherAllocation.sliceAxis(shape: tensor.shape) : nil
+            let factors = axis.flatMap { axis in squares[tensor.name].map { FisherAllocation.sliceFactors(squares: $0, shape: tensor.shape, axis: axis) } } ?? []
+            tensors.append(try TunedTensor(name: tensor.name, shape: tensor.shape, values: values, sliceAxis: axis,
+                                           sliceFactors: factors, oracle: oracle))
         }
         let tuner = try EngineBridge.translatingErrors {
-            try AccuracyTargetTuner(network: network, training: mnist.train, validation: mnist.validation, tensors: tensors, options: options)
+            try AccuracyTargetTuner(network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
+                                    fisherSquares: squares, options: options)
         }
         let outcome = try EngineBridge.translatingErrors {
             try tuner.run { state in
@@ -59,7 +70,7 @@ struct TuningRun {
         }
         Terminal.progress("compressing and verifying")
         var plan = CompressionPlan(defaultRule: .init(errorBound: 0), losslessBelowElements: 0)
-        for (tensor, bound) in zip(tensors, outcome.bounds) { plan.boundsByName[tensor.name] = try ErrorBounds(uniform: bound) }
+        for (tensor, bound) in zip(tensors, outcome.bounds) { plan.boundsByName[tensor.name] = try tensor.errorBounds(bound) }
         let metadata: [String: Any] = [
             "tool": "sz-nn \(SZNNCommand.toolVersion)", "source_name": weightsURL.lastPathComponent, "source_bytes": sourceBytes.count,
             "source_crc32": String(format: "%08x", sourceBytes.withUnsafeBytes { CRC32.checksum($0) }),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a user states an error bound.
 public enum ErrorBoundMode: String, Sendable, CaseIterable {
     /// The bound is an absolute difference: |w - ŵ| <= bound.
@@ -31,11 +33,35 @@ public struct ErrorBounds: Sendable, Equatable {
             guard axis >= 0, axis < shape.count, values.count == shape[axis] else {
                 throw SZNNError(.invalidArgument, "\(values.count) per-slice bounds do not fit axis \(axis) of shape \(shape)")
             }
+            self.values = ErrorBounds.sliceCodes(values).map { ErrorBounds.sliceBound(base: values.max() ?? 0, code: $0) }
         } else {
             guard values.count == 1 else { throw SZNNError(.invalidArgument, "a uniform bound needs exactly one value") }
+            self.values = values
         }
         self.axis = axis
-        self.values = values
+    }
+
+    /// The one-byte code of each per-slice bound (FORMAT.md §4): slice j's bound is
+    /// `base · 2^(−code/8)` with base the largest bound, or 0 for code 255.
+    ///
+    /// Codes round *down* (a bound is never loosened), so a stored vector costs one byte
+    /// per slice instead of eight; the bounds the quantizer uses are the decoded ones.
+    public static func sliceCodes(_ values: [Double]) -> [UInt8] {
+        let base = values.max() ?? 0
+        return values.map { value in
+            guard value > 0, base > 0 else { return 255 }
+            // A slice far below the base (or a ratio that underflows) gets bound 0: tighter, never looser.
+            let exponent = -8 * log2(value / base)
+            guard exponent.isFinite, exponent < 254 else { return 255 }
+            var code = max(0, Int((exponent - 1e-9).rounded(.up)))
+            while code < 255, sliceBound(base: base, code: UInt8(code)) > value { code += 1 }
+            return UInt8(min(code, 255))
+        }
+    }
+
+    /// The bound a slice code stands for (see `sliceCodes`).
+    public static func sliceBound(base: Double, code: UInt8) -> Double {
+        code == 255 ? 0 : base * exp2(-Double(code) / 8)
     }
 
     /// The bounds a user's `mode` and `value` mean for `tensor` (rel is a fraction of its value range).

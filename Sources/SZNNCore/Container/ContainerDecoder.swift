@@ -108,9 +108,15 @@ public enum ContainerDecoder {
         let radius = try header.integer(UInt32.self, "radius")
         let axisByte = try header.integer(UInt8.self, "bound axis")
         let boundCount = Int(try header.integer(UInt32.self, "bound count"))
-        guard boundCount * 8 <= header.remaining else { throw SZNNError(.malformedContainer, "\(context): bound count \(boundCount) is too large") }
+        guard boundCount <= header.remaining else { throw SZNNError(.malformedContainer, "\(context): bound count \(boundCount) is too large") }
         var boundValues: [Double] = []
-        for _ in 0..<boundCount { boundValues.append(try header.float64("bound")) }
+        if axisByte == 0xFF {
+            if boundCount > 0 { boundValues.append(try header.float64("bound")) }
+        } else {
+            let base = try header.float64("bound base")
+            let codes = try header.bytes(boundCount, "bound codes")
+            boundValues = codes.map { ErrorBounds.sliceBound(base: base, code: $0) }
+        }
         let chunkElements = Int(try header.integer(UInt32.self, "chunk elements"))
         let payloadLength = try header.integer(UInt64.self, "payload length")
         let payloadChecksum = try header.integer(UInt32.self, "payload CRC")
@@ -119,7 +125,7 @@ public enum ContainerDecoder {
         var bounds: ErrorBounds?
         switch storage {
         case .lossless:
-            guard radius == 0, boundCount == 0, chunkElements == 0, predictor == .zero else {
+            guard radius == 0, boundCount == 0, axisByte == 0xFF, chunkElements == 0, predictor == .zero else {
                 throw SZNNError(.malformedContainer, "\(context): lossless record carries quantizer fields")
             }
         case .errorBounded:

@@ -50,7 +50,12 @@ public enum ContainerEncoder {
         if let bounds = record.bounds {
             header.append(bounds.axis.map { UInt8($0) } ?? 0xFF)
             header.append(UInt32(bounds.values.count))
-            for bound in bounds.values { header.append(bound) }
+            if bounds.axis == nil {
+                header.append(bounds.values[0])
+            } else {
+                header.append(bounds.maximum)
+                header.append(contentsOf: ErrorBounds.sliceCodes(bounds.values))
+            }
         } else {
             header.append(UInt8(0xFF))
             header.append(UInt32(0))

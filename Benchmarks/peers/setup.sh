@@ -1,0 +1,18 @@
+#!/bin/sh
+# Builds the peers' virtual environment in the git-ignored Benchmarks/peers/.venv/.
+# Usage: Benchmarks/peers/setup.sh [--nncodec]
+#   --nncodec also installs NNCodec 2.1.3 (CPU torch from the local wheel index, ~3 min compile),
+#   as described in /work/shared/docs/PEERS.md.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+python3 -m venv "$here/.venv"
+pip="$here/.venv/bin/pip"
+"$pip" install --quiet --upgrade pip
+"$pip" install --quiet numpy pysz zfpy zstandard
+if [ "${1:-}" = "--nncodec" ]; then
+    # nncodec pins numpy<2 and imports torch; torchvision is left out (CUDA-only wheels) and
+    # stubbed by run_peers.py.
+    "$pip" install --quiet "numpy<2" "torch==2.13.0+cpu" pybind11 setuptools wheel scipy tqdm
+    "$pip" install --quiet --no-deps --no-build-isolation nncodec==2.1.3
+fi
+"$here/.venv/bin/python" -c "import numpy, pysz, zfpy, zstandard; print('peers ready: numpy', numpy.__version__)"
