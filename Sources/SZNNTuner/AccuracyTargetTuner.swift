@@ -22,6 +22,7 @@ public struct TuningOptions: Sendable {
     public var batchSize = 64
     public var learningRate = 0.08
     public var seed: UInt64 = 0
+    public var surrogate: ErrorBoundTuner.Surrogate = .uniformNoise
 
     public init(targetAccuracyLoss: Double) {
         self.targetAccuracyLoss = targetAccuracyLoss
@@ -126,6 +127,7 @@ public final class AccuracyTargetTuner {
                         progress: (TuningProgress) -> Void) throws -> (bounds: [Double], bits: Double, drop: Double) {
         let target = options.targetAccuracyLoss
         let tuner = ErrorBoundTuner(tensors: tensors, initialBounds: start.bounds, learningRate: options.learningRate, seed: options.seed)
+        tuner.surrogate = options.surrogate
         var generator = RandomGenerator(seed: options.seed &+ 1)
         tuner.multiplier = try initialMultiplier(tuner, generator: &generator)
         var best = start

@@ -25,6 +25,17 @@ public final class ErrorBoundTuner {
     public var multiplier: Double
     /// Adam's step size on s (natural-log units).
     public var learningRate: Double
+    /// What stands in for the compression error during training.
+    public var surrogate: Surrogate = .uniformNoise
+
+    /// The model of the compression error `W̃ − W` used for gradients.
+    public enum Surrogate: String, Sendable, CaseIterable {
+        /// `e·U`, `U ~ Uniform(-1, 1)` drawn fresh each step (unbiased; right at high rates).
+        case uniformNoise = "uniform"
+        /// The real quantizer's error at the current bounds (right at low rates, where most
+        /// weights round to 0 and the error is −w, not uniform noise).
+        case quantizationError = "quantization"
+    }
 
     private let referenceBits: Double
     private var generator: RandomGenerator
@@ -64,6 +75,14 @@ public final class ErrorBoundTuner {
         noise = []
         for (tensor, logBound) in zip(tensors, logBounds) {
             let bound = Float(exp(logBound))
+            if surrogate == .quantizationError {
+                // The real error pattern at the current bound, normalised by it: W̃ is the
+                // compressed weights themselves, and the pattern is held fixed for d/ds.
+                let reconstructed = try tensor.reconstructed(bound: Double(bound))
+                noise.append(zip(reconstructed, tensor.values).map { ($0 - $1) / bound })
+                try network.setValues(reconstructed, for: tensor.name)
+                continue
+            }
             var draw = [Float](repeating: 0, count: tensor.count)
             var perturbed = tensor.values
             let factors = tensor.elementFactors

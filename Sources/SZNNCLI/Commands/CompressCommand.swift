@@ -45,6 +45,9 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, help: "With --target-acc-loss: the random seed (noise, batches).")
     var seed: UInt64 = 0
 
+    @Option(name: .long, help: "With --tuner gradient: the error model behind the gradients: uniform (e·U noise) or quantization (the real quantizer's error).")
+    var surrogate: ErrorBoundTuner.Surrogate = .uniformNoise
+
     @Flag(name: .long, inversion: .prefixedNo,
           help: "With --target-acc-loss: give each input column of a dense layer (output channel of a convolution) its own Fisher-allocated bound (off by default: on the LeNets it does not pay for its bound vector).")
     var sliceBounds = false
@@ -141,6 +144,7 @@ extension CompressCommand {
         options.steps = tuningSteps
         options.evaluateEvery = max(1, tuningSteps / 8)
         options.seed = seed
+        options.surrogate = surrogate
         let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: model),
                             dataURL: URL(fileURLWithPath: data), outputURL: URL(fileURLWithPath: outputPath),
                             options: options, backend: try backend.make(), sliceBounds: sliceBounds)
@@ -164,6 +168,7 @@ enum TuningDefaults {
 }
 
 extension TuningMethod: ExpressibleByArgument {}
+extension ErrorBoundTuner.Surrogate: ExpressibleByArgument {}
 
 /// The entropy-backend options shared by the commands that compress.
 struct BackendOptions: ParsableArguments {
