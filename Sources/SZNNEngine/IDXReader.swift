@@ -32,18 +32,17 @@ public struct IDXFile: Sendable {
         guard dimensionCount > 0, contents.count >= headerSize else {
             throw EngineError(.malformedDataset, "\(file): IDX header declares \(dimensionCount) dimensions but is truncated")
         }
-        var dimensions: [Int] = []
-        var elementCount = 1
-        for index in 0..<dimensionCount {
-            let offset = 4 + 4 * index
-            let size = (0..<4).reduce(0) { $0 << 8 | Int(contents[offset + $1]) }
-            dimensions.append(size)
-            elementCount *= size  // at most 255 factors below 2³², checked against the real size next
-            guard elementCount <= contents.count else { break }
+        let dimensions = (0..<dimensionCount).map { index in
+            (0..<4).reduce(0) { $0 << 8 | Int(contents[4 + 4 * index + $1]) }
         }
-        guard contents.count - headerSize == elementCount else {
+        // Up to 255 factors below 2³² can overflow Int: treat overflow as "too large".
+        let (elementCount, overflow) = dimensions.reduce((1, false)) { partial, size in
+            let (product, overflow) = partial.0.multipliedReportingOverflow(by: size)
+            return (product, partial.1 || overflow)
+        }
+        guard !overflow, contents.count - headerSize == elementCount else {
             throw EngineError(.malformedDataset,
-                              "\(file): dimensions \(dimensions) need \(elementCount) bytes of data but the file has \(contents.count - headerSize)")
+                              "\(file): dimensions \(dimensions) need \(overflow ? "too many" : String(elementCount)) bytes of data but the file has \(contents.count - headerSize)")
         }
         return IDXFile(dimensions: dimensions, bytes: Array(contents[headerSize...]))
     }

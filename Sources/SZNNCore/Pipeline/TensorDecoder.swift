@@ -10,20 +10,20 @@ public enum TensorDecoder {
             throw SZNNError(.unknownBackend, "tensor '\(record.name)' needs the \(record.backend.name) backend, which this build lacks")
         }
         let byteCount = record.originalByteCount
-        let bytes: [UInt8]
+        let bytes: Data
         switch record.storage {
         case .lossless:
-            bytes = try record.payload.withUnsafeBytes { try backend.decodeLossless($0, byteCount: byteCount) }
+            bytes = Data(try record.payload.withUnsafeBytes { try backend.decodeLossless($0, byteCount: byteCount) })
         case .errorBounded:
             bytes = try decodeErrorBounded(record, backend: backend)
         }
         guard bytes.count == byteCount else {
             throw SZNNError(.corruptPayload, "tensor '\(record.name)' decoded to \(bytes.count) bytes, expected \(byteCount)")
         }
-        return try Tensor(name: record.name, dtype: record.dtype, shape: record.shape, bytes: Data(bytes))
+        return try Tensor(name: record.name, dtype: record.dtype, shape: record.shape, bytes: bytes)
     }
 
-    static func decodeErrorBounded(_ record: TensorRecord, backend: any EntropyBackend) throws -> [UInt8] {
+    static func decodeErrorBounded(_ record: TensorRecord, backend: any EntropyBackend) throws -> Data {
         guard let bounds = record.bounds else { throw SZNNError(.corruptPayload, "tensor '\(record.name)' has no bounds") }
         let ranges = chunkRanges(elementCount: record.elementCount, chunkElements: record.chunkElements)
         var reader = ByteReader(record.payload, context: "tensor '\(record.name)'")
@@ -46,7 +46,8 @@ public enum TensorDecoder {
 
         let quantizer = LinearQuantizer(radius: record.radius)
         let lookup = BoundLookup(bounds: bounds, shape: record.shape)
-        var output = [UInt8](repeating: 0, count: record.originalByteCount)
+        // Written in place: the reconstruction of a large tensor is never copied.
+        var output = Data(count: record.originalByteCount)
         try output.withUnsafeMutableBytes { raw in
             nonisolated(unsafe) let destination = raw
             _ = try ParallelMap.map(chunkCount) { chunkIndex in
