@@ -38,5 +38,9 @@ done
     echo "| threads | sz-nn s/epoch | PyTorch s/epoch | sz-nn / PyTorch |"
     echo "| ---: | ---: | ---: | ---: |"
     printf '%s\n' "${rows[@]}"
+    echo
+    echo "Reference: docs/PEERS.md records PyTorch at 22.9 s/epoch for this LeNet-5 (2 threads,"
+    echo "batch 64) on a machine of this kind. PyTorch's 2-thread figure suffers most when the"
+    echo "cores are shared (its OpenMP workers wait on each other)."
 } > Benchmarks/engine/torch-comparison.md
 echo "wrote Benchmarks/engine/torch-comparison.md"

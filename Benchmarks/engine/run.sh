@@ -6,7 +6,7 @@
 #
 # Training: `sz-nn train --epochs 1 --max-batches N` (the model's own batch size and optimizer;
 # the time of the steps only, validation excluded). Evaluation: `sz-nn eval --json` on the
-# 15,000 validation + test images, batch 1000. Each figure is the best of REPEATS runs, since
+# 15,000 validation + test images, batch 128. Each figure is the best of REPEATS runs, since
 # the 2-core machine is shared. Needs the trained weights in Data/models/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -50,7 +50,7 @@ done
     echo
     echo "Training: images per second of optimisation steps (forward, backward, update) with each"
     echo "model's configured batch size and optimizer; epoch time = 55,000 / throughput."
-    echo "Evaluation: inference on validation + test (15,000 images), batch 1000."
+    echo "Evaluation: inference on validation + test (15,000 images), batch 128 (the default)."
     echo
     echo "| model | OpenBLAS threads | train images/s | epoch s | eval images/s |"
     echo "| --- | ---: | ---: | ---: | ---: |"

@@ -10,9 +10,9 @@ pip="$here/.venv/bin/pip"
 "$pip" install --quiet --upgrade pip
 "$pip" install --quiet numpy pysz zfpy zstandard
 if [ "${1:-}" = "--nncodec" ]; then
-    # nncodec pins numpy<2 and imports torch; torchvision is left out (CUDA-only wheels) and
-    # stubbed by run_peers.py.
-    "$pip" install --quiet "numpy<2" "torch==2.13.0+cpu" pybind11 setuptools wheel scipy tqdm
+    # nncodec pins numpy<2 and imports torch; torchvision (CUDA-only wheels), opencv,
+    # torchmetrics and scikit-learn serve only its training helpers: run_peers.py stubs them.
+    "$pip" install --quiet "numpy<2" "torch==2.13.0+cpu" pybind11 setuptools wheel scipy tqdm pandas h5py
     "$pip" install --quiet --no-deps --no-build-isolation nncodec==2.1.3
 fi
 "$here/.venv/bin/python" -c "import numpy, pysz, zfpy, zstandard; print('peers ready: numpy', numpy.__version__)"

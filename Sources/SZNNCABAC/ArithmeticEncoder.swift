@@ -11,8 +11,8 @@ protocol BinSink {
 
 /// The size of the LPS sub-interval: `range · P(LPS)`, at least 1 so that no bin is impossible.
 ///
-/// A multiplication instead of the 64 × 4 table of H.264/HEVC: on current CPUs it is as fast,
-/// and the finer quantization of the probability keeps the coder within 0.1 % of the ideal rate.
+/// A multiplication instead of the 64 × 4 table of H.264/HEVC: the probability keeps its 15
+/// bits, and the coded size stays within 0.05 % of the estimator's −log2 p sum.
 @inline(__always)
 func lpsRange(range: UInt32, probabilityOfOne: UInt32) -> (lps: UInt32, mostProbable: Bool) {
     let mostProbable = probabilityOfOne >= ContextModels.half

@@ -63,12 +63,12 @@ public struct ContextLayout: Sendable, Hashable {
 
     /// The contexts of one index given its neighbours; shared by encoder, estimator and decoder.
     @inline(__always)
-    func contexts(previous: Int32, above: Int32) -> (significance: Int, sign: Int, greaterBase: Int, aboveMagnitude: UInt32, previousMagnitude: UInt32) {
+    func contexts(previous: Int32, above: Int32) -> (significance: Int, sign: Int, aboveMagnitude: UInt32, previousMagnitude: UInt32) {
         let previousClass = previous == 0 ? 0 : (previous < 0 ? 1 : 2)
         let aboveMagnitude = above.magnitude
         let aboveClass = Int(min(aboveMagnitude, 2))
         let aboveSign = above == 0 ? 0 : (above < 0 ? 1 : 2)
-        return (previousClass &* 3 &+ aboveClass, 9 &+ previousClass &* 3 &+ aboveSign, 18, aboveMagnitude, previous.magnitude)
+        return (previousClass &* 3 &+ aboveClass, 9 &+ previousClass &* 3 &+ aboveSign, aboveMagnitude, previous.magnitude)
     }
 
     /// The context of flag |q| > x (x ≥ 1) for an index of the given sign.

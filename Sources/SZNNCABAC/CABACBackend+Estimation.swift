@@ -19,7 +19,7 @@ extension CABACBackend {
     }
 
     /// Bits of the payload `TensorEncoder.encode` would write for `tensor` at `settings` with
-    /// this backend: index streams, escapes counted at their raw size, and the chunk table.
+    /// this backend: index streams, escapes counted at their raw size, predictor data, and the chunk table.
     public func estimatedBits(_ tensor: Tensor, settings: TensorSettings) throws -> Double {
         guard tensor.dtype.isFloatingPoint, !settings.bounds.isLossless else {
             return Double(tensor.bytes.count * 8)
@@ -27,6 +27,7 @@ extension CABACBackend {
         let escapeBits = Double((4 + tensor.dtype.byteWidth) * 8)
         let (_, chunkBits) = try TensorEncoder.quantizedChunks(tensor, settings: settings) { chunk in
             estimatedBits(indices: chunk.indices, shape: tensor.shape) + Double(chunk.escapePositions.count) * escapeBits + 20 * 8
+                + (settings.predictor.storesData ? Double(4 + chunk.predictorData.count) * 8 : 0)
         }
         return chunkBits.reduce(32, +)
     }

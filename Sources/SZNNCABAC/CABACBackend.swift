@@ -27,7 +27,9 @@ public struct CABACBackend: EntropyBackend {
     /// Whether the top Exp-Golomb suffix bits are context-coded (NNC bypass-codes them all).
     public let modelsSuffix: Bool
 
-    /// Elements estimated per stream when choosing its configuration (all of a smaller stream).
+    /// More bins than any valid stream codes per byte (the bound is ~2 900, see `decode`).
+    static let maximumBinsPerByte = 4096
+        /// Elements estimated per stream when choosing its configuration (all of a smaller stream).
     static let sampleElements = 1 << 15
     /// The sample is this many evenly spaced runs, so that it sees all of a chunk.
     static let sampleRuns = 8
@@ -61,6 +63,12 @@ public struct CABACBackend: EntropyBackend {
     public func decode(_ payload: UnsafeRawBufferPointer, count: Int, shape: [Int]) throws -> [Int32] {
         guard payload.count >= 2 else { throw SZNNError(.corruptPayload, "cabac index stream has no header") }
         guard count >= 0, count <= Int(Int32.max) else { throw SZNNError(.corruptPayload, "cabac index count \(count) is out of range") }
+        // Every index costs at least one bin and every bin at least log2(510/509) bits (the LPS
+        // range is ≥ 1), so a valid stream has ≥ 1 byte per 2 900 indices: reject a count the
+        // payload cannot hold before allocating for it.
+        guard (payload.count - 2 + ArithmeticDecoder.allowedOverread) * CABACBackend.maximumBinsPerByte >= count else {
+            throw SZNNError(.corruptPayload, "cabac index stream of \(payload.count) bytes cannot hold \(count) indices")
+        }
         guard let layout = ContextLayout(headerByte: payload[0], rowLength: ContextLayout.rowLength(shape: shape, count: count)),
               AdaptationRates.validShifts.contains(Int(payload[1] >> 4)), AdaptationRates.validShifts.contains(Int(payload[1] & 0x0F)) else {
             throw SZNNError(.corruptPayload, "cabac index stream header \(payload[0]) \(payload[1]) is not one this version writes")

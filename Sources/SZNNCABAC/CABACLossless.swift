@@ -39,6 +39,10 @@ enum CABACLossless {
             }
             return Array(payload.dropFirst())
         }
+        // Eight bins per byte, at most `maximumBinsPerByte` bins per coded byte (see CABACBackend.decode).
+        guard (payload.count - 1 + ArithmeticDecoder.allowedOverread) * CABACBackend.maximumBinsPerByte >= byteCount * 8 else {
+            throw SZNNError(.corruptPayload, "cabac lossless stream of \(payload.count) bytes cannot hold \(byteCount) bytes")
+        }
         let models = ContextModels(contextCount: lanes * 256, rates: rates)
         defer { models.deallocate() }
         var decoder = ArithmeticDecoder(payload, start: 1, models: models)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The sizes of a 2-D convolution or pooling window over one input plane, and the
 /// im2col / col2im transforms that turn a batched convolution into one GEMM.
 ///
@@ -36,6 +38,14 @@ struct ConvolutionGeometry: Sendable, Equatable {
     func im2col(_ inputBuffer: UnsafeBufferPointer<Float>, batch: Int, into columnBuffer: UnsafeMutableBufferPointer<Float>) {
         guard let input = inputBuffer.baseAddress, let columns = columnBuffer.baseAddress else { return }
         assert(inputBuffer.count == batch * channels * inputPixels && columnBuffer.count == patchSize * batch * outputPixels)
+        let source = DisjointAccess(input), destination = DisjointAccess(columns)
+        forEachImageChunk(batch: batch) { images in
+            im2col(source.pointer, batch: batch, images: images, into: destination.pointer)
+        }
+    }
+
+    /// im2col for the images in `images` only: they own disjoint column segments.
+    private func im2col(_ input: UnsafePointer<Float>, batch: Int, images: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
         let rowLength = batch * outputPixels
         let outHeight = outputHeight, outWidth = outputWidth
         for channel in 0..<channels {
@@ -44,7 +54,7 @@ struct ConvolutionGeometry: Sendable, Equatable {
                     let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
                     let (lower, upper) = validOutputColumns(kernelColumn: kernelColumn)
                     let rowBase = columns + row * rowLength
-                    for image in 0..<batch {
+                    for image in images {
                         let plane = input + (image * channels + channel) * inputPixels
                         let imageBase = rowBase + image * outputPixels
                         for outRow in 0..<outHeight {
@@ -77,6 +87,14 @@ struct ConvolutionGeometry: Sendable, Equatable {
     func col2im(_ columnBuffer: UnsafeBufferPointer<Float>, batch: Int, into inputBuffer: UnsafeMutableBufferPointer<Float>) {
         guard let columns = columnBuffer.baseAddress, let input = inputBuffer.baseAddress else { return }
         assert(inputBuffer.count == batch * channels * inputPixels && columnBuffer.count == patchSize * batch * outputPixels)
+        let source = DisjointAccess(columns), destination = DisjointAccess(input)
+        forEachImageChunk(batch: batch) { images in
+            col2im(source.pointer, batch: batch, images: images, into: destination.pointer)
+        }
+    }
+
+    /// col2im for the images in `images` only: they own disjoint input planes.
+    private func col2im(_ columns: UnsafePointer<Float>, batch: Int, images: Range<Int>, into input: UnsafeMutablePointer<Float>) {
         let rowLength = batch * outputPixels
         let outHeight = outputHeight, outWidth = outputWidth
         for channel in 0..<channels {
@@ -85,7 +103,7 @@ struct ConvolutionGeometry: Sendable, Equatable {
                     let row = (channel * kernelHeight + kernelRow) * kernelWidth + kernelColumn
                     let (lower, upper) = validOutputColumns(kernelColumn: kernelColumn)
                     let rowBase = columns + row * rowLength
-                    for image in 0..<batch {
+                    for image in images {
                         let plane = input + (image * channels + channel) * inputPixels
                         let imageBase = rowBase + image * outputPixels
                         for outRow in 0..<outHeight {
@@ -107,4 +125,26 @@ struct ConvolutionGeometry: Sendable, Equatable {
             }
         }
     }
+
+    /// Runs `body` on contiguous image ranges covering `0..<batch`, one per OpenBLAS thread,
+    /// concurrently when there is more than one thread and enough work to pay for it.
+    private func forEachImageChunk(batch: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let workers = min(BLAS.threadCount, batch)
+        guard workers > 1, patchSize * batch * outputPixels >= 1 << 16 else {
+            body(0..<batch)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            body((batch * worker / workers)..<(batch * (worker + 1) / workers))
+        }
+    }
+}
+
+/// A pointer handed to concurrent workers that each touch a disjoint part of its memory.
+///
+/// `@unchecked Sendable` is sound only under that discipline: `forEachImageChunk` gives every
+/// worker its own image range, and the caller waits for all of them before reading.
+private struct DisjointAccess<Pointer>: @unchecked Sendable {
+    let pointer: Pointer
+    init(_ pointer: Pointer) { self.pointer = pointer }
 }

@@ -28,7 +28,10 @@ extension Network {
     }
 
     /// Top-1 accuracy in [0, 1] on a whole dataset, evaluated in inference mode in batches.
-    public func accuracy(on dataset: Dataset, batchSize: Int = 1000) throws -> Double {
+    ///
+    /// Batches of about 128 are fastest on the project machine: larger ones spill the im2col
+    /// buffers out of cache (batch 1000 measured 30–40 % slower for LeNet-5 and VGG-MNIST).
+    public func accuracy(on dataset: Dataset, batchSize: Int = 128) throws -> Double {
         guard batchSize > 0 else { throw EngineError(.invalidArgument, "batch size must be positive, got \(batchSize)") }
         guard dataset.count > 0 else { return 0 }
         var correct = 0

@@ -53,6 +53,15 @@ import SZNNCore
         #expect(throws: SZNNError.self) { try ones.withUnsafeBytes { try backend.decode($0, count: 1_000_000, shape: [1_000_000]) } }
     }
 
+    @Test func countsThePayloadCannotHoldAreRejectedBeforeAllocating() throws {
+        let backend = try CABACBackend()
+        let zeros = try backend.encode(indices: [Int32](repeating: 0, count: 1 << 20), shape: [1 << 20])
+        #expect(zeros.count * CABACBackend.maximumBinsPerByte > 1 << 20)
+        let short: [UInt8] = [0x02, 0x47, 0, 0, 0, 0, 0, 0]
+        #expect(throws: SZNNError.self) { try short.withUnsafeBytes { try backend.decode($0, count: Int(Int32.max), shape: [Int(Int32.max)]) } }
+        #expect(throws: SZNNError.self) { try [UInt8](repeating: 1, count: 8).withUnsafeBytes { try backend.decodeLossless($0, byteCount: 1 << 40) } }
+    }
+
     @Test func unknownHeadersAreRejected() throws {
         let backend = try CABACBackend()
         for header in [[0x40, 0x47], [0x0A, 0x00], [0x0A, 0xF7], [0x0A, 0x4F]] as [[UInt8]] {

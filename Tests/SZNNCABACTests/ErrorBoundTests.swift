@@ -40,7 +40,7 @@ import SZNNCore
         try checkBound(tensor, settings: TensorSettings(bounds: bounds, predictor: predictor, chunkElements: 100))
     }
 
-    @Test func selectionPrefersZeroOnNoiseAndLorenzoOnSmoothData() throws {
+    @Test func selectionPrefersZeroOnNoiseAndAPlanePredictorOnSmoothData() throws {
         let backend = try CABACBackend()
         let rate: ([Int32], [Int]) throws -> Double = { indices, shape in backend.estimatedBits(indices: indices, shape: shape) }
         let noise = try TestData.laplaceTensor(shape: [200, 300], scale: 0.02, seed: 43)
@@ -50,6 +50,24 @@ import SZNNCore
             Float(index / 300) * 0.01 + Float(index % 300) * 0.003
         })
         let chosen = try PredictorSelection.select(for: smooth, settings: settings, rate: rate)
-        #expect(chosen == .lorenzo2D || chosen == .lorenzoSpatial, "chose \(chosen.name)")
+        #expect(chosen != .zero && chosen != .lorenzo1D, "chose \(chosen.name)")
+    }
+}
+
+/// Block-regression coefficients travel in the index stream; damaged framing is rejected.
+@Suite struct RegressionDataTests {
+    @Test func truncatedOrOversizedPredictorDataIsRejected() throws {
+        let backend = try CABACBackend()
+        let tensor = try TestData.laplaceTensor(shape: [40, 30], scale: 0.05, seed: 44)
+        let settings = TensorSettings(bounds: try ErrorBounds(uniform: 1e-3), predictor: .blockRegression)
+        let record = try TensorEncoder.encode(tensor, settings: settings, backend: backend)
+        // Payload: chunk count (4), one 20-byte table entry, then the index stream whose first
+        // 4 bytes are the predictor-data length: 5 × 4 blocks × 12 bytes.
+        #expect(record.payload[24..<28].elementsEqual([240, 0, 0, 0]))
+        for damagedLength: UInt8 in [239, 255] {
+            var damaged = record
+            damaged.payload[24] = damagedLength
+            #expect(throws: SZNNError.self) { try TensorDecoder.decode(damaged, backends: [.cabac: backend]) }
+        }
     }
 }

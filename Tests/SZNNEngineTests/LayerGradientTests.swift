@@ -165,3 +165,31 @@ struct GradientCheckerTests {
         #expect(gradients["conv1.weight"]?.contains { $0 != 0 } == true)
     }
 }
+
+struct ParallelUnfoldingTests {
+    @Test func im2colAndCol2imGiveTheSameResultOnOneAndTwoThreads() {
+        let geometry = ConvolutionGeometry(channels: 3, height: 12, width: 12, kernelHeight: 3, kernelWidth: 3,
+                                           stride: 1, padding: 1)
+        let batch = 32
+        let input = GradientChecking.randomTensor([batch, 3, 12, 12], seed: 30).values
+        func unfoldAndFold(threads: Int) -> ([Float], [Float]) {
+            BLAS.setThreadCount(threads)
+            var columns = [Float](repeating: .nan, count: geometry.patchSize * batch * geometry.outputPixels)
+            var folded = [Float](repeating: 0, count: input.count)
+            input.withUnsafeBufferPointer { x in
+                columns.withUnsafeMutableBufferPointer { geometry.im2col(x, batch: batch, into: $0) }
+            }
+            columns.withUnsafeBufferPointer { c in
+                folded.withUnsafeMutableBufferPointer { geometry.col2im(c, batch: batch, into: $0) }
+            }
+            return (columns, folded)
+        }
+        let serial = unfoldAndFold(threads: 1)
+        let parallel = unfoldAndFold(threads: 2)
+        #expect(serial.0 == parallel.0)
+        #expect(serial.1 == parallel.1)
+        // Each interior pixel is covered by all 9 windows: folding the unfolding multiplies it by 9.
+        let interior = (0 * 3 + 1) * 144 + 5 * 12 + 5
+        #expect(abs(serial.1[interior] - 9 * input[interior]) < 1e-5)
+    }
+}

@@ -58,8 +58,8 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, help: "How --error-bound is read: abs or rel.")
     var mode: ErrorBoundMode = .absolute
 
-    @Option(name: .long, help: "The predictor: \(PredictorKind.allCases.map(\.name).joined(separator: ", ")).")
-    var predictor: PredictorKind = .zero
+    @Option(name: .long, help: "The predictor: auto (chosen per tensor by the estimated size of a sample), \(PredictorKind.allCases.map(\.name).joined(separator: ", ")).")
+    var predictor: PredictorChoice = .automatic
 
     @OptionGroup var backend: BackendOptions
 
@@ -104,7 +104,7 @@ struct CompressCommand: ParsableCommand {
         let inputURL = URL(fileURLWithPath: inputPath)
         let sourceBytes = try ModelLoader.readBytes(inputURL)
         let model = try ModelFile.read(from: inputURL)
-        let rule = CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor)
+        let rule = CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor.kind)
         let plan = try config.map { try CompressionPlan.load(from: URL(fileURLWithPath: $0), defaultRule: rule, losslessBelowElements: losslessBelow) }
             ?? CompressionPlan(defaultRule: rule, losslessBelowElements: losslessBelow)
         let coder = try backend.make()
@@ -113,10 +113,13 @@ struct CompressCommand: ParsableCommand {
             "source_name": inputURL.lastPathComponent,
             "source_bytes": sourceBytes.count,
             "source_crc32": String(format: "%08x", sourceBytes.withUnsafeBytes { CRC32.checksum($0) }),
-            "settings": ["mode": mode.rawValue, "error_bound": errorBound, "predictor": predictor.name,
+            "settings": ["mode": mode.rawValue, "error_bound": errorBound, "predictor": predictor.kind?.name ?? "auto",
                          "backend": coder.identifier.name, "config": config.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""],
         ]
-        let container = try ModelCodec.compress(model, plan: plan, backend: coder, metadata: metadata) { done, total in
+        let container = try ModelCodec.compress(model, plan: plan, backend: coder, metadata: metadata,
+                                                choosePredictor: { tensor, settings in
+            try PredictorSelection.select(for: tensor, settings: settings, rate: Backends.rateFunction(of: coder))
+        }) { done, total in
             Terminal.progress("compressing tensor \(min(done + 1, total))/\(total)")
         }
         Terminal.endProgress()

@@ -23,7 +23,7 @@ struct EvalCommand: ParsableCommand {
     var data: String = "Data/mnist"
 
     @Option(name: .long, help: "Images per inference batch.")
-    var batchSize: Int = 1000
+    var batchSize: Int = 128
 
     @Option(name: .long, help: "OpenBLAS threads.")
     var threads: Int = 2

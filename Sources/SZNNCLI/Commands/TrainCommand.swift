@@ -82,6 +82,7 @@ struct TrainCommand: ParsableCommand {
             learningRateDecay: learningRateDecay ?? defaults?.learningRateDecay ?? 1,
             seed: seed ?? defaults?.seed ?? 1,
             maxBatches: maxBatches)
+        try settings.validate(configurationName: modelURL.lastPathComponent)
         let network = try EngineBridge.makeNetwork(configurationAt: modelURL, seed: settings.seed)
         let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
         let optimizer = settings.makeOptimizer()
@@ -90,7 +91,7 @@ struct TrainCommand: ParsableCommand {
 
         let trainer = try EngineBridge.translatingErrors {
             try TrainingLoop(network: network, dataset: mnist.train, validation: mnist.validation,
-                        optimizer: optimizer, settings: settings)
+                             optimizer: optimizer, settings: settings)
         }
         let started = Date()
         let result = try EngineBridge.translatingErrors { try trainer.run() }
@@ -134,6 +135,20 @@ struct TrainingSettings: Sendable {
     var seed: UInt64
     /// When set, each epoch stops after this many batches.
     var maxBatches: Int?
+
+    /// Checks values that may have come from the configuration file rather than `validate()`.
+    func validate(configurationName: String) throws {
+        func reject(_ key: String, _ requirement: String) -> SZNNError {
+            SZNNError(.invalidConfiguration, "\(configurationName): training.\(key) must be \(requirement)",
+                      hint: "fix the configuration or pass the matching option")
+        }
+        if epochs < 1 { throw reject("epochs", "at least 1") }
+        if batchSize < 1 { throw reject("batchSize", "at least 1") }
+        if !(learningRate > 0) { throw reject("learningRate", "positive") }
+        if !(learningRateDecay > 0) { throw reject("learningRateDecay", "positive") }
+        if !(momentum >= 0), optimizer == .sgd { throw reject("momentum", "non-negative") }
+        if !(weightDecay >= 0) { throw reject("weightDecay", "non-negative") }
+    }
 
     func makeOptimizer() -> any SZNNEngine.Optimizer {
         switch optimizer {
@@ -218,7 +233,7 @@ struct TrainingLoop {
             }
             trainedImages += seen
             trainingSeconds += Date().timeIntervalSince(epochStarted)
-            accuracy = try network.accuracy(on: validation, batchSize: 1000)
+            accuracy = try network.accuracy(on: validation)
             Terminal.endProgress()
             logLine(String(
                 format: "epoch %d/%d: loss %.4f, validation top-1 %.2f %%, lr %g, %.1f s",

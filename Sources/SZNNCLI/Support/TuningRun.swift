@@ -40,10 +40,7 @@ struct TuningRun {
 
         // Every trainable float tensor is tuned; buffers (BatchNorm statistics) stay lossless.
         let trainable = Set(network.trainableParameters.map(\.name))
-        let backend = self.backend
-        let oracle: RateOracle = { tensor, settings in
-            Double(try TensorEncoder.encode(tensor, settings: settings, backend: backend).payload.count * 8)
-        }
+        let oracle: RateOracle = Backends.tensorRateFunction(of: backend)
         let names = model.tensors.map(\.name).filter(trainable.contains)
         Terminal.progress("measuring squared gradients (Fisher)")
         let squares = try EngineBridge.translatingErrors {

@@ -3,13 +3,20 @@ import Foundation
 /// The glue that runs the pipeline over a whole model, in both directions.
 public enum ModelCodec {
     /// Compresses every tensor of `model` as `plan` says, with `backend` (and its lossless mode).
+    ///
+    /// `choosePredictor`, when given, picks the predictor of every tensor whose rule names
+    /// none (`--predictor auto`), e.g. through `PredictorSelection`.
     public static func compress(_ model: Model, plan: CompressionPlan, backend: any EntropyBackend,
                                 metadata: [String: Any] = [:],
+                                choosePredictor: ((Tensor, TensorSettings) throws -> PredictorKind)? = nil,
                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> Container {
         var records: [TensorRecord] = []
         for (position, tensor) in model.tensors.enumerated() {
             progress(position, model.tensors.count)
-            if let settings = try plan.settings(for: tensor) {
+            if var settings = try plan.settings(for: tensor) {
+                if let choosePredictor, plan.rule(for: tensor.name).predictor == nil {
+                    settings.predictor = try choosePredictor(tensor, settings)
+                }
                 records.append(try TensorEncoder.encode(tensor, settings: settings, backend: backend))
             } else {
                 records.append(try TensorEncoder.encodeLossless(tensor, backend: backend))

@@ -32,6 +32,7 @@ public enum PredictorSelection {
             trial.bounds = sampleBounds
             let (_, chunkBits) = try TensorEncoder.quantizedChunks(sample, settings: trial) { chunk in
                 try rate(chunk.indices, sample.shape) + Double(chunk.escapePositions.count) * escapeBits
+                    + (kind.storesData ? Double(4 + chunk.predictorData.count) * 8 : 0)
             }
             let bits = chunkBits.reduce(0, +)
             if bits < best.bits { best = (kind, bits) }

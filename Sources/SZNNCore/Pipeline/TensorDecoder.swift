@@ -53,12 +53,12 @@ public enum TensorDecoder {
             _ = try ParallelMap.map(chunkCount) { chunkIndex in
                 let range = ranges[chunkIndex]
                 let entry = table[chunkIndex]
-                let indices = try streams[chunkIndex].indices.withUnsafeBytes {
-                    try backend.decode($0, count: range.count, shape: record.shape)
-                }
+                let (predictorData, coded) = try record.predictor.unwrapIndexStream(streams[chunkIndex].indices)
+                let indices = try coded.withUnsafeBytes { try backend.decode($0, count: range.count, shape: record.shape) }
                 let escapes = try decodeEscapes(streams[chunkIndex].escapes, count: entry.escapeCount, chunkLength: range.count,
                                                 dtype: record.dtype, backend: backend)
-                let chunk = QuantizedChunk(indices: indices, escapePositions: escapes.positions, escapeBits: escapes.bits)
+                let chunk = QuantizedChunk(indices: indices, escapePositions: escapes.positions, escapeBits: escapes.bits,
+                                           predictorData: predictorData)
                 // Chunks write disjoint element ranges of `destination`.
                 try record.predictor.reconstruct(quantizer, chunk, into: destination, dtype: record.dtype, range: range,
                                                  bounds: lookup, shape: record.shape)

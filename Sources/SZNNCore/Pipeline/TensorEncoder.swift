@@ -18,7 +18,8 @@ public enum TensorEncoder {
             return try encodeLossless(tensor, backend: backend)
         }
         let (chunkElements, chunks) = try quantizedChunks(tensor, settings: settings) { quantized in
-            let indexStream = try backend.encode(indices: quantized.indices, shape: tensor.shape)
+            let indexStream = settings.predictor.wrapIndexStream(try backend.encode(indices: quantized.indices, shape: tensor.shape),
+                                                                 predictorData: quantized.predictorData)
             let escapeStream = quantized.escapePositions.isEmpty ? []
                 : try escapeBytes(quantized, dtype: tensor.dtype).withUnsafeBytes { try backend.encodeLossless($0) }
             return (indices: indexStream, escapeCount: quantized.escapePositions.count, escapes: escapeStream)

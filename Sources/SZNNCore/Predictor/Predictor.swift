@@ -23,6 +23,8 @@ public enum PredictorKind: UInt8, Sendable, CaseIterable {
     case lorenzo2D = 2
     /// Second-order Lorenzo inside each plane of the last two axes (conv kernels' kh × kw).
     case lorenzoSpatial = 3
+    /// A plane fitted per 8 × 8 block (SZ2's regression); its coefficients are stored per chunk.
+    case blockRegression = 4
 
     /// The name used on the command line and in reports.
     public var name: String {
@@ -31,8 +33,12 @@ public enum PredictorKind: UInt8, Sendable, CaseIterable {
         case .lorenzo1D: "lorenzo1d"
         case .lorenzo2D: "lorenzo2d"
         case .lorenzoSpatial: "lorenzo-spatial"
+        case .blockRegression: "regression"
         }
     }
+
+    /// Whether chunks carry fitted predictor parameters before their index stream (FORMAT.md §5.2).
+    public var storesData: Bool { self == .blockRegression }
 
     /// The kind with that command-line name, or nil.
     public init?(name: String) {

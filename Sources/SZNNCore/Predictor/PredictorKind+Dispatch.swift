@@ -12,6 +12,8 @@ extension PredictorKind {
             quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(rowsOf: shape))
         case .lorenzoSpatial:
             quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(planesOf: shape))
+        case .blockRegression:
+            quantizeWithRegression(quantizer, raw, dtype: dtype, range: range, bounds: bounds, shape: shape)
         }
     }
 
@@ -24,6 +26,18 @@ extension PredictorKind {
             try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(rowsOf: shape))
         case .lorenzoSpatial:
             try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(planesOf: shape))
+        case .blockRegression:
+            let predictor = try BlockRegressionPredictor(serialized: chunk.predictorData, range: range, shape: shape)
+            try quantizer.reconstruct(chunk, into: raw, dtype: dtype, range: range, bounds: bounds, predictor: predictor)
         }
+    }
+
+    /// Fits the regression planes of the chunk, quantizes with them, and keeps them for the decoder.
+    private func quantizeWithRegression(_ quantizer: LinearQuantizer, _ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>,
+                                        bounds: BoundLookup, shape: [Int]) -> QuantizedChunk {
+        let predictor = BlockRegressionPredictor(fitting: raw, dtype: dtype, range: range, shape: shape)
+        var chunk = quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: predictor)
+        chunk.predictorData = predictor.serialized
+        return chunk
     }
 }

@@ -10,11 +10,15 @@ public struct QuantizedChunk: Sendable, Equatable {
     public var escapePositions: [UInt32]
     /// The exact bit patterns of the escaped elements (low `dtype.byteWidth` bytes significant).
     public var escapeBits: [UInt64]
+    /// Parameters the chunk's predictor fitted and the decoder needs (block-regression
+    /// coefficients, FORMAT.md §5.2); empty for predictors that fit nothing.
+    public var predictorData: [UInt8]
 
-    public init(indices: [Int32], escapePositions: [UInt32], escapeBits: [UInt64]) {
+    public init(indices: [Int32], escapePositions: [UInt32], escapeBits: [UInt64], predictorData: [UInt8] = []) {
         self.indices = indices
         self.escapePositions = escapePositions
         self.escapeBits = escapeBits
+        self.predictorData = predictorData
     }
 }
 
