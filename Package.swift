@@ -42,12 +42,15 @@ let package = Package(
         ]),
         .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),
         // The codec benchmark (Benchmarks/codec/README.md); kept out of the test path.
-        .executableTarget(name: "SZNNBench", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNZstd"], path: "Benchmarks/codec/Sources"),
+        .executableTarget(name: "SZNNBench", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNZstd", "SZNNTestSupport"], path: "Benchmarks/codec/Sources"),
 
-        .testTarget(name: "SZNNCoreTests", dependencies: ["SZNNCore", "SZNNZstd"]),
-        .testTarget(name: "SZNNZstdTests", dependencies: ["SZNNCore", "SZNNZstd"]),
+        // Seeded generators and samples shared by the tests and the benchmarks.
+        .target(name: "SZNNTestSupport", path: "Tests/SZNNTestSupport"),
+
+        .testTarget(name: "SZNNCoreTests", dependencies: ["SZNNCore", "SZNNZstd", "SZNNTestSupport"]),
+        .testTarget(name: "SZNNZstdTests", dependencies: ["SZNNCore", "SZNNZstd", "SZNNTestSupport"]),
         .testTarget(name: "SZNNTunerTests", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner"]),
-        .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC"]),
+        .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNTestSupport"]),
         .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine", "CZlib"]),
         .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore"]),
     ]

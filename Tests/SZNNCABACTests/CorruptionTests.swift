@@ -1,5 +1,6 @@
 import Testing
 import SZNNCore
+import SZNNTestSupport
 @testable import SZNNCABAC
 
 /// Truncated, bit-flipped and garbage payloads give an error or a wrong-but-bounded result,
@@ -22,7 +23,7 @@ import SZNNCore
     @Test func corruptedStreamsNeverCrash() throws {
         let backend = try CABACBackend()
         let payload = try backend.encode(indices: indices, shape: shape)
-        var generator = SplitMix(state: 22)
+        var generator = SeededGenerator(seed: 22)
         for _ in 0..<200 {
             var damaged = payload
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
@@ -40,7 +41,7 @@ import SZNNCore
 
     @Test func garbageNeverCrashes() throws {
         let backend = try CABACBackend()
-        var generator = SplitMix(state: 23)
+        var generator = SeededGenerator(seed: 23)
         for length in [0, 1, 2, 3, 10, 100, 1_000] {
             let garbage = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             for count in [0, 1, 1_000, 100_000] {

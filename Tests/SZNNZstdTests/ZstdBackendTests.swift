@@ -1,6 +1,7 @@
 import Foundation
 import SZNNCore
 import SZNNZstd
+import SZNNTestSupport
 import Testing
 
 @Suite("zstd backend")
@@ -8,7 +9,7 @@ struct ZstdBackendTests {
     @Test("indices round-trip at every packing width", arguments: [Int32(3), 300, 70_000, 1 << 20])
     func indicesRoundTrip(magnitude: Int32) throws {
         let backend = try ZstdBackend()
-        var generator = SplitMix(seed: UInt64(magnitude))
+        var generator = SeededGenerator(seed: UInt64(magnitude))
         let indices = (0..<10_000).map { _ in Int32(truncatingIfNeeded: generator.next() % UInt64(2 * magnitude + 1)) - magnitude }
         let payload = try backend.encode(indices: indices, shape: [10_000])
         let decoded = try payload.withUnsafeBytes { try backend.decode($0, count: indices.count, shape: [10_000]) }
@@ -48,18 +49,5 @@ struct ZstdBackendTests {
     func levels() {
         #expect(throws: SZNNError.self) { _ = try ZstdBackend(level: 0) }
         #expect(throws: SZNNError.self) { _ = try ZstdBackend(level: 99) }
-    }
-}
-
-/// A tiny seeded generator so the tests are deterministic.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

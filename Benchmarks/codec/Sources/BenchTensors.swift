@@ -1,31 +1,16 @@
 import Foundation
 import SZNNCore
+import SZNNTestSupport
 
 /// The tensors the codec benchmark measures: synthetic i.i.d. sources, a synthetic tensor with
 /// the row and column scale structure of trained layers, and real weights when present.
 enum BenchTensors {
-    /// A deterministic generator (SplitMix64), so every run measures the same data.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     static func laplace(count: Int, scale: Double, seed: UInt64) -> [Float] {
-        var generator = SplitMix(state: seed)
-        return (0..<count).map { _ in
-            let uniform = Double.random(in: -0.5..<0.5, using: &generator)
-            return Float(-scale * (uniform < 0 ? -1 : 1) * log(1 - 2 * uniform.magnitude))
-        }
+        Samples.laplace(count: count, scale: scale, seed: seed).map(Float.init)
     }
 
     static func gaussian(count: Int, standardDeviation: Double, seed: UInt64) -> [Float] {
-        var generator = SplitMix(state: seed)
+        var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             let radius = (-2 * log(Double.random(in: Double.ulpOfOne..<1, using: &generator))).squareRoot()
             return Float(standardDeviation * radius * cos(2 * Double.pi * Double.random(in: 0..<1, using: &generator)))
@@ -35,7 +20,7 @@ enum BenchTensors {
     /// Gaussian weights whose scale varies by row (output unit) and column (input), with a
     /// fifth of the columns nearly dead — the structure of a trained first layer on MNIST.
     static func structured(rows: Int, columns: Int, seed: UInt64) -> [Float] {
-        var generator = SplitMix(state: seed)
+        var generator = SeededGenerator(seed: seed)
         let rowScales = (0..<rows).map { _ in exp(Double.random(in: -0.7...0.7, using: &generator)) }
         let columnScales = (0..<columns).map { _ in
             Double.random(in: 0..<1, using: &generator) < 0.2 ? 0.05 : exp(Double.random(in: -0.7...0.7, using: &generator))

@@ -1,6 +1,7 @@
 import Foundation
 import SZNNCore
 import SZNNZstd
+import SZNNTestSupport
 import Testing
 
 /// A damaged `.sznn` file fails with the right error code, and never decodes silently or crashes.

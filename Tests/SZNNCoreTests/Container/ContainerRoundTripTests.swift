@@ -1,6 +1,7 @@
 import Foundation
 import SZNNCore
 import SZNNZstd
+import SZNNTestSupport
 import Testing
 
 /// A container survives encode → decode with its metadata and every kind of record.

@@ -1,4 +1,5 @@
 import Foundation
+import SZNNTestSupport
 import Testing
 @testable import SZNNCore
 

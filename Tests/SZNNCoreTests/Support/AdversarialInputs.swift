@@ -1,5 +1,6 @@
 import Foundation
 import SZNNCore
+import SZNNTestSupport
 import Testing
 
 /// The kinds of tensor contents the error-bound property tests feed the pipeline.

@@ -1,6 +1,7 @@
 import Foundation
 import SZNNCore
 import SZNNZstd
+import SZNNTestSupport
 import Testing
 
 /// Builders for float tensors of any dtype and the element-wise check of the error-bound promise.
