@@ -113,6 +113,11 @@ public final class Network {
             throw EngineError(.architectureMismatch,
                               "input batch has shape \(images.shape); expected [N > 0] + \(inputShape)")
         }
+        // `values` is publicly mutable: make sure it still matches the shape before raw-pointer kernels read it.
+        guard images.values.count == images.shape.reduce(1, *) else {
+            throw EngineError(.invalidArgument,
+                              "input batch of shape \(images.shape) holds \(images.values.count) values, not \(images.shape.reduce(1, *))")
+        }
         var activation = images
         for layer in layers { activation = layer.forward(activation, mode: mode) }
         return activation
