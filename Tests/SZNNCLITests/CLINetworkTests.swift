@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the commands that run networks: `eval`, `train`, `compress --target-acc-loss`.
+@Suite("CLI with networks")
+struct CLINetworkTests {
+    /// The repository root (the demo models, configs and MNIST live there).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    @Test("eval reproduces the committed LeNet-300-100's accuracies (Data/models/README.md)")
+    func evalReproducesDemoModel() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let outcome = try harness.run("eval", "--model", Self.path("Configs/models/lenet-300-100.json"),
+                                      "--weights", Self.path("Data/models/lenet-300-100.safetensors"),
+                                      "--data", Self.path("Data/mnist"), "--json")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try CLIHarness.json(outcome)
+        #expect(abs((report["validation_top1"] as? Double ?? 0) - 0.9858) < 1e-4)
+        #expect(abs((report["test_top1"] as? Double ?? 0) - 0.9849) < 1e-4)
+    }
+
+    @Test("compress --target-acc-loss meets the target on validation, writes a file that verifies and evaluates")
+    func tuneMeetsTarget() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let output = harness.path("tuned.sznn")
+        let outcome = try harness.run("compress", Self.path("Data/models/lenet-300-100.safetensors"),
+                                      "--model", Self.path("Configs/models/lenet-300-100.json"), "--data", Self.path("Data/mnist"),
+                                      "--target-acc-loss", "1.0", "--tuner", "fisher", "-o", output, "--json")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try CLIHarness.json(outcome)
+        let validation = try #require(report["validation"] as? [String: Double])
+        let drop = ((validation["original"] ?? 0) - (validation["compressed"] ?? 1)) * 100
+        #expect(drop <= 1.0 + 1e-9)
+        #expect((report["ratio"] as? Double ?? 0) > 10)
+        #expect(try harness.run("verify", Self.path("Data/models/lenet-300-100.safetensors"), output).status == 0)
+        let evaluated = try CLIHarness.json(try harness.run("eval", "--model", Self.path("Configs/models/lenet-300-100.json"),
+                                                            "--weights", output, "--data", Self.path("Data/mnist"), "--json"))
+        #expect(abs((evaluated["validation_top1"] as? Double ?? 0) - (validation["compressed"] ?? 0)) < 1e-9)
+    }
+
+    @Test("weights of another architecture, or a target outside [0, 100), fail clearly and write nothing")
+    func badTuningInput() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let mismatch = try harness.run("compress", Self.path("Data/models/lenet-300-100.safetensors"),
+                                       "--model", Self.path("Configs/models/lenet5.json"), "--data", Self.path("Data/mnist"),
+                                       "--target-acc-loss", "0.5", "-o", harness.path("x.sznn"))
+        #expect(mismatch.status == 1)
+        #expect(mismatch.errorLines.first?.hasPrefix("error E601") == true, "\(mismatch.standardError)")
+        for target in ["100", "-1", "nan"] {
+            #expect(try harness.run("compress", "--target-acc-loss=\(target)", "-o", harness.path("y.sznn")).status == 64)
+        }
+        let unreadable = try harness.run("compress", Self.path("Data/models/lenet-300-100.safetensors"),
+                                         "--model", Self.path("Configs/models/lenet-300-100.json"), "--data", harness.path("no-such-folder"),
+                                         "--target-acc-loss", "0.5", "-o", harness.path("z.sznn"))
+        #expect(unreadable.status == 1)
+        #expect(harness.contents().isEmpty)
+    }
+
+    @Test("train writes weights that eval reads")
+    func trainThenEval() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let weights = harness.path("quick.safetensors")
+        let trained = try harness.run("train", "--model", Self.path("Configs/models/lenet-300-100.json"), "--data", Self.path("Data/mnist"),
+                                      "--epochs", "1", "--max-batches", "20", "--seed", "3", "-o", weights)
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let evaluated = try CLIHarness.json(try harness.run("eval", "--model", Self.path("Configs/models/lenet-300-100.json"),
+                                                            "--weights", weights, "--data", Self.path("Data/mnist"), "--json"))
+        // 20 batches of SGD already beat chance (10 %) by far.
+        #expect((evaluated["test_top1"] as? Double ?? 0) > 0.5)
+    }
+}
