@@ -8,10 +8,10 @@ import SZNNCore
 /// one byte, and packing them so quadruples what zstd's matcher sees per window.
 public struct ZstdBackend: EntropyBackend {
     public let identifier = BackendIdentifier.zstd
-    /// The zstd compression level (1 … 22; 3 is zstd's default).
+    /// The zstd compression level (1 … 22; 1 suits quantization indices best, see `sz-nn compress --help`).
     public let level: Int32
 
-    public init(level: Int = 3) throws {
+    public init(level: Int = 1) throws {
         let maximum = Int(ZSTD_maxCLevel())
         guard (1...maximum).contains(level) else {
             throw SZNNError(.invalidArgument, "zstd level \(level) is out of range", hint: "use a level from 1 to \(maximum)")
