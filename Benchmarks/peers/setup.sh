@@ -2,7 +2,7 @@
 # Builds the peers' virtual environment in the git-ignored Benchmarks/peers/.venv/.
 # Usage: Benchmarks/peers/setup.sh [--nncodec]
 #   --nncodec also installs NNCodec 2.1.3 (CPU torch from the local wheel index, ~3 min compile),
-#   as described in /work/shared/docs/PEERS.md.
+#   as described in the project notes on peers (shared/docs/PEERS.md beside the repository).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 python3 -m venv "$here/.venv"

@@ -59,10 +59,10 @@ struct FileTests {
     }
 
     @Test func unknownExtensionsAndMissingFiles() throws {
-        let readError = #expect(throws: SZNNError.self) { try ModelFile.read(from: URL(fileURLWithPath: "/tmp/model.pt")) }
+        let readError = #expect(throws: SZNNError.self) { try ModelFile.read(from: FileManager.default.temporaryDirectory.appendingPathComponent("model.pt")) }
         #expect(readError?.code == .unsupportedFileType && readError?.hint.contains(".safetensors") == true)
         let writeError = #expect(throws: SZNNError.self) {
-            try ModelFile.write(Model(tensors: []), to: URL(fileURLWithPath: "/tmp/model.npy"))
+            try ModelFile.write(Model(tensors: []), to: FileManager.default.temporaryDirectory.appendingPathComponent("model.npy"))
         }
         #expect(writeError?.code == .unsupportedFileType)
         let missing = #expect(throws: SZNNError.self) {
