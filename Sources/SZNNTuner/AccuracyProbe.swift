@@ -14,11 +14,14 @@ public final class AccuracyProbe {
     /// How many full validation evaluations have been made.
     public private(set) var evaluations = 0
 
-    public init(network: Network, validation: Dataset, tensors: [TunedTensor]) throws {
+    /// A probe whose drops are measured against `baselineAccuracy`, or against the network's
+    /// own validation top-1 when it is nil (compression-aware training passes the accuracy of
+    /// the model it started from, so that the target stays relative to what the user had).
+    public init(network: Network, validation: Dataset, tensors: [TunedTensor], baselineAccuracy: Double? = nil) throws {
         self.network = network
         self.validation = validation
         self.tensors = tensors
-        baselineAccuracy = try network.accuracy(on: validation)
+        self.baselineAccuracy = try baselineAccuracy ?? network.accuracy(on: validation)
     }
 
     /// Validation top-1 with every tuned tensor replaced by its real reconstruction at `bounds`.
@@ -52,6 +55,21 @@ public final class AccuracyProbe {
                 lower = middle
             } else {
                 upper = middle
+            }
+        }
+        return feasible
+    }
+
+    /// The largest of `scales` whose `bounds·scale` keeps the drop within `target`, measuring
+    /// them from the largest down: after compression-aware training accuracy is not monotone in the scale (the
+    /// weights were trained for one set of bounds), so bisection would be wrong.
+    public func largestFeasibleScale(of bounds: [Double], target: Double, scales: [Double]) throws -> (scale: Double, drop: Double)? {
+        var feasible: (scale: Double, drop: Double)?
+        for scale in scales.sorted(by: >) {
+            let candidate = try drop(bounds: bounds.map { $0 * scale })
+            if candidate <= target {
+                feasible = (scale, candidate)
+                break
             }
         }
         return feasible

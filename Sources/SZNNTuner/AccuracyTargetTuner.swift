@@ -23,6 +23,11 @@ public struct TuningOptions: Sendable {
     public var learningRate = 0.08
     public var seed: UInt64 = 0
     public var surrogate: ErrorBoundTuner.Surrogate = .uniformNoise
+    /// Where the search starts (absolute bounds, tensor order), e.g. bounds learned in training;
+    /// nil starts from the Fisher allocation.
+    public var initialBounds: [Double]?
+    /// The validation top-1 drops are measured against; nil: the network's own.
+    public var baselineAccuracy: Double?
 
     public init(targetAccuracyLoss: Double) {
         self.targetAccuracyLoss = targetAccuracyLoss
@@ -49,6 +54,14 @@ public struct TuningOutcome: Sendable {
     public let compressedAccuracy: Double
     public let estimatedBits: Double
     public let evaluations: Int
+
+    public init(bounds: [Double], baselineAccuracy: Double, compressedAccuracy: Double, estimatedBits: Double, evaluations: Int) {
+        self.bounds = bounds
+        self.baselineAccuracy = baselineAccuracy
+        self.compressedAccuracy = compressedAccuracy
+        self.estimatedBits = estimatedBits
+        self.evaluations = evaluations
+    }
 }
 
 /// Finds per-tensor bounds with the smallest estimated size whose real validation drop meets the target.
@@ -79,7 +92,11 @@ public final class AccuracyTargetTuner {
         self.tensors = tensors
         self.options = options
         self.fisherSquares = fisherSquares
-        self.probe = try AccuracyProbe(network: network, validation: validation, tensors: tensors)
+        if let initialBounds = options.initialBounds, initialBounds.count != tensors.count {
+            throw SZNNError(.invalidArgument, "\(initialBounds.count) initial bounds for \(tensors.count) tuned tensors")
+        }
+        self.probe = try AccuracyProbe(network: network, validation: validation, tensors: tensors,
+                                       baselineAccuracy: options.baselineAccuracy)
     }
 
     public var baselineAccuracy: Double { probe.baselineAccuracy }
@@ -88,8 +105,8 @@ public final class AccuracyTargetTuner {
     public func run(progress: (TuningProgress) -> Void = { _ in }) throws -> TuningOutcome {
         let target = options.targetAccuracyLoss
         progress(TuningProgress(phase: "fisher", step: 0, totalSteps: options.steps, estimatedBits: 0, lastDrop: nil))
-        let fisher = try fisherBounds()
-        var best = (bounds: fisher.bounds, bits: estimatedBits(fisher.bounds), drop: fisher.drop)
+        let start = try options.initialBounds.map(scaledToTarget) ?? fisherBounds()
+        var best = (bounds: start.bounds, bits: estimatedBits(start.bounds), drop: start.drop)
         if options.method == .gradient {
             best = try gradientSearch(from: best, progress: progress)
         }
@@ -122,6 +139,16 @@ public final class AccuracyTargetTuner {
         return (start.map { $0 * found.scale }, found.drop)
     }
 
+    /// Given bounds scaled by the largest factor in [1/4096, 4] that meets the target.
+    func scaledToTarget(_ bounds: [Double]) throws -> (bounds: [Double], drop: Double) {
+        guard let found = try probe.largestScale(of: bounds, target: options.targetAccuracyLoss, low: 1.0 / 4096, high: 4, steps: 9) else {
+            throw SZNNError(.targetUnreachable,
+                            "even the starting bounds divided by 4096 lose more than \(options.targetAccuracyLoss) pp of validation accuracy",
+                            hint: "raise --target-acc-loss or check that the weights match the model")
+        }
+        return (bounds.map { $0 * found.scale }, found.drop)
+    }
+
     /// Gradient steps from a feasible start; returns the best measured feasible configuration.
     func gradientSearch(from start: (bounds: [Double], bits: Double, drop: Double),
                         progress: (TuningProgress) -> Void) throws -> (bounds: [Double], bits: Double, drop: Double) {
@@ -129,7 +156,9 @@ public final class AccuracyTargetTuner {
         let tuner = ErrorBoundTuner(tensors: tensors, initialBounds: start.bounds, learningRate: options.learningRate, seed: options.seed)
         tuner.surrogate = options.surrogate
         var generator = RandomGenerator(seed: options.seed &+ 1)
-        tuner.multiplier = try initialMultiplier(tuner, generator: &generator)
+        try tuner.calibrateMultiplier(network: network, batches: (0..<4).map { _ in
+            training.batch(indices: (0..<options.batchSize).map { _ in generator.nextInt(below: training.count) })
+        })
         var best = start
         var lastDrop: Double? = start.drop
         for step in 1...max(1, options.steps) {
@@ -150,20 +179,4 @@ public final class AccuracyTargetTuner {
         }
         return best
     }
-
-    /// μ such that the accuracy term and the rate term start with comparable gradients.
-    func initialMultiplier(_ tuner: ErrorBoundTuner, generator: inout RandomGenerator) throws -> Double {
-        var accuracyMagnitude = 0.0
-        for _ in 0..<4 {
-            let batch = training.batch(indices: (0..<options.batchSize).map { _ in generator.nextInt(below: training.count) })
-            try tuner.perturb(network)
-            let (_, gradients) = try network.lossAndGradients(images: batch.images, labels: batch.labels)
-            try tuner.restore(network)
-            accuracyMagnitude += tuner.accuracyGradient(gradients).reduce(0) { $0 + abs($1) }
-        }
-        let total = max(1, tensors.reduce(0) { $0 + $1.rate.bits(atLogBound: log($1.scale)) })
-        let rateMagnitude = zip(tensors, tuner.logBounds).reduce(0) { $0 + abs($1.0.rate.derivative(atLogBound: $1.1)) } / total
-        return accuracyMagnitude > 0 ? rateMagnitude / (accuracyMagnitude / 4) : 1
-    }
 }
-

@@ -110,6 +110,12 @@ public final class ErrorBoundTuner {
         }
     }
 
+    /// Re-measures every rate model on the current weights (their distribution drifts in
+    /// training, and with it the bits a bound costs); bounds, μ and Adam's moments are kept.
+    public func remeasureRates(oracle: RateOracle) throws {
+        tensors = try tensors.map { try $0.remeasured(oracle: oracle) }
+    }
+
     /// d(μ·CE)/ds per tensor from the gradients at the perturbed weights of the last `perturb`.
     public func accuracyGradient(_ gradients: [String: [Float]]) -> [Double] {
         zip(tensors, logBounds).enumerated().map { position, pair in
@@ -138,6 +144,22 @@ public final class ErrorBoundTuner {
             let grid = tensors[position].rate.logBounds
             logBounds[position] = min(max(logBounds[position], grid[0]), grid[grid.count - 1])
         }
+    }
+
+    /// Sets μ so that the accuracy term and the rate term start with gradients of comparable
+    /// size, the accuracy term's measured at the current bounds on `batches`.
+    public func calibrateMultiplier(network: Network, batches: [(images: FloatTensor, labels: [Int])]) throws {
+        var accuracyMagnitude = 0.0
+        multiplier = 1
+        for batch in batches {
+            try perturb(network)
+            let (_, gradients) = try network.lossAndGradients(images: batch.images, labels: batch.labels)
+            try restore(network)
+            accuracyMagnitude += accuracyGradient(gradients).reduce(0) { $0 + abs($1) }
+        }
+        let rateMagnitude = zip(tensors, logBounds).reduce(0) { $0 + abs($1.0.rate.derivative(atLogBound: $1.1)) } / referenceBits
+        let mean = accuracyMagnitude / Double(max(batches.count, 1))
+        multiplier = mean > 0 ? rateMagnitude / mean : 1
     }
 
     /// Dual ascent on μ against a measured accuracy drop (percentage points) and its target.

@@ -80,6 +80,11 @@ public struct TunedTensor: Sendable {
         elementFactors = other.elementFactors
     }
 
+    /// The same tensor with its rate model measured anew on its current values.
+    public func remeasured(oracle: RateOracle) throws -> TunedTensor {
+        try TunedTensor(name: name, shape: shape, values: values, sliceAxis: sliceAxis, sliceFactors: sliceFactors, oracle: oracle)
+    }
+
     /// The weights as the real quantizer reconstructs them at `bound` (what the compressed file will hold).
     public func reconstructed(bound: Double) throws -> [Float] {
         let tensor = try Tensor(name: name, shape: shape, float32: values)

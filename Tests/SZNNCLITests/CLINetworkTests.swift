@@ -73,4 +73,35 @@ struct CLINetworkTests {
         // 20 batches of SGD already beat chance (10 %) by far.
         #expect((evaluated["test_top1"] as? Double ?? 0) > 0.5)
     }
+
+    @Test("train --learn-error-bounds fine-tunes weights and bounds, meets the target on the file it writes")
+    func learnErrorBounds() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let output = harness.path("learned.sznn")
+        let outcome = try harness.run("train", "--model", Self.path("Configs/models/lenet-300-100.json"), "--data", Self.path("Data/mnist"),
+                                      "--weights", Self.path("Data/models/lenet-300-100.safetensors"), "--learn-error-bounds",
+                                      "--target-acc-loss", "1.0", "--epochs", "1", "--max-batches", "20", "-o", output, "--json")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try CLIHarness.json(outcome)
+        let validation = try #require(report["validation"] as? [String: Double])
+        #expect(abs((validation["original"] ?? 0) - 0.9858) < 1e-4, "the drop is measured against the starting weights")
+        #expect(((validation["original"] ?? 0) - (validation["compressed"] ?? 1)) * 100 <= 1.0 + 1e-9)
+        #expect((report["ratio"] as? Double ?? 0) > 10)
+        let evaluated = try CLIHarness.json(try harness.run("eval", "--model", Self.path("Configs/models/lenet-300-100.json"),
+                                                            "--weights", output, "--data", Self.path("Data/mnist"), "--json"))
+        #expect(abs((evaluated["validation_top1"] as? Double ?? 0) - (validation["compressed"] ?? 0)) < 1e-9)
+    }
+
+    @Test("train --learn-error-bounds rejects a missing target, a non-.sznn output and stray tuning options")
+    func learnErrorBoundsUsage() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let model = Self.path("Configs/models/lenet-300-100.json")
+        #expect(try harness.run("train", "--model", model, "--learn-error-bounds", "-o", harness.path("a.sznn")).status == 64)
+        #expect(try harness.run("train", "--model", model, "--learn-error-bounds", "--target-acc-loss", "0.5",
+                                "-o", harness.path("a.safetensors")).status == 64)
+        #expect(try harness.run("train", "--model", model, "--target-acc-loss", "0.5", "-o", harness.path("a.safetensors")).status == 64)
+        #expect(harness.contents().isEmpty)
+    }
 }

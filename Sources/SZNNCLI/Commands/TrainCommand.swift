@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SZNNCore
 import SZNNEngine
+import SZNNTuner
 
 /// `sz-nn train`: trains a network from a JSON architecture on MNIST and saves its weights.
 struct TrainCommand: ParsableCommand {
@@ -13,6 +14,16 @@ struct TrainCommand: ParsableCommand {
         built-in defaults. Trains on the first 55,000 training images, reports top-1 accuracy \
         on the last 5,000 (validation) after every epoch, and writes the final weights \
         (float32, BatchNorm running statistics included) atomically.
+
+        With --learn-error-bounds --target-acc-loss P, the weights and one error bound per \
+        weight tensor learn together (compression-aware training): every step runs the network \
+        at its compressed surrogate (--surrogate), the optimizer moves the weights and gradient \
+        descent moves ln(bound) against size + μ·loss, with μ set by real evaluations. The best \
+        state that met the target is scaled as far as the target allows and written to OUTPUT \
+        (.sznn), verified as compress --target-acc-loss does. The drop is measured against \
+        --weights, fine-tuned for --epochs (default 2) at --lr (default: the rate the \
+        configuration's schedule ends with); without --weights the model is first trained the \
+        usual way (the configuration's epochs and rates) and the drop is measured against it.
         """)
 
     @Option(name: .long, help: "The architecture file, e.g. Configs/models/lenet5.json.")
@@ -52,8 +63,28 @@ struct TrainCommand: ParsableCommand {
         "Stop each epoch after this many batches (smoke tests and benchmarks).", visibility: .hidden))
     var maxBatches: Int?
 
-    @Option(name: [.short, .customLong("output")], help: "Where to write the weights (.safetensors or .npz).")
+    @Option(name: [.short, .customLong("output")], help: "Where to write the weights (.safetensors or .npz; .sznn with --learn-error-bounds).")
     var output: String
+
+    @Flag(name: .long, help: "Learn the weights and their error bounds together and write a compressed .sznn (needs --target-acc-loss).")
+    var learnErrorBounds = false
+
+    @Option(name: .long, help: "With --learn-error-bounds: the largest validation top-1 drop, in percentage points.")
+    var targetAccLoss: Double?
+
+    @Option(name: .long, help: "With --learn-error-bounds: start from these weights (.safetensors, .npz or .sznn) instead of from scratch.")
+    var weights: String?
+
+    @Option(name: .long, help: "With --learn-error-bounds: the error model trained against: quantization (the real quantizer's error, as quantization-aware training) or uniform (e·U noise).")
+    var surrogate: ErrorBoundTuner.Surrogate = .quantizationError
+
+    @Option(name: .long, help: "With --learn-error-bounds: Adam's step size on ln(error bound) per step.")
+    var boundLearningRate: Double = 0.02
+
+    @OptionGroup var backend: BackendOptions
+
+    @Flag(name: .long, help: "With --learn-error-bounds: print the report as JSON (the same as compress --target-acc-loss --json).")
+    var json = false
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -63,8 +94,23 @@ struct TrainCommand: ParsableCommand {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let maxBatches, maxBatches < 1 { throw ValidationError("--max-batches must be at least 1") }
         let outputExtension = URL(fileURLWithPath: output).pathExtension.lowercased()
-        guard ModelFile.writableExtensions.contains(outputExtension) else {
-            throw ValidationError("--output must end in .\(ModelFile.writableExtensions.joined(separator: " or ."))")
+        if learnErrorBounds {
+            guard let targetAccLoss else { throw ValidationError("--learn-error-bounds needs --target-acc-loss") }
+            guard targetAccLoss >= 0, targetAccLoss < 100 else {
+                throw ValidationError("--target-acc-loss is in percentage points and must be in [0, 100); got \(targetAccLoss)")
+            }
+            guard boundLearningRate > 0, boundLearningRate.isFinite else { throw ValidationError("--bound-learning-rate must be positive") }
+            guard outputExtension == "sznn" else { throw ValidationError("with --learn-error-bounds, --output must end in .sznn") }
+            if let weights, URL(fileURLWithPath: weights).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+                throw ValidationError("the output would overwrite --weights; choose another -o")
+            }
+        } else {
+            if targetAccLoss != nil || weights != nil || json {
+                throw ValidationError("--target-acc-loss, --weights and --json go with --learn-error-bounds")
+            }
+            guard ModelFile.writableExtensions.contains(outputExtension) else {
+                throw ValidationError("--output must end in .\(ModelFile.writableExtensions.joined(separator: " or ."))")
+            }
         }
     }
 
@@ -72,21 +118,17 @@ struct TrainCommand: ParsableCommand {
         BLAS.setThreadCount(threads)
         let modelURL = URL(fileURLWithPath: model)
         let defaults = try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: modelURL) }.training
-        let settings = TrainingSettings(
-            epochs: epochs ?? defaults?.epochs ?? 10,
-            batchSize: batchSize ?? defaults?.batchSize ?? 64,
-            optimizer: try optimizer ?? OptimizerName.parse(defaults?.optimizer),
-            learningRate: learningRate ?? defaults?.learningRate ?? 0.01,
-            momentum: momentum ?? defaults?.momentum ?? 0.9,
-            weightDecay: weightDecay ?? defaults?.weightDecay ?? 0,
-            learningRateDecay: learningRateDecay ?? defaults?.learningRateDecay ?? 1,
-            seed: seed ?? defaults?.seed ?? 1,
-            maxBatches: maxBatches)
-        try settings.validate(configurationName: modelURL.lastPathComponent)
+        let name = modelURL.lastPathComponent
+        if learnErrorBounds, let targetAccLoss {
+            return try runLearningBounds(settings: try resolvedSettings(defaults, configurationName: name, phase: .compressionAware),
+                                         pretraining: weights == nil ? try resolvedSettings(defaults, configurationName: name, phase: .baseline) : nil,
+                                         target: targetAccLoss)
+        }
+        let settings = try resolvedSettings(defaults, configurationName: name, phase: .plain)
         let network = try EngineBridge.makeNetwork(configurationAt: modelURL, seed: settings.seed)
         let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
         let optimizer = settings.makeOptimizer()
-        logLine("training \(network.configuration.name) (\(network.trainableParameterCount) parameters) "
+        Terminal.log("training \(network.configuration.name) (\(network.trainableParameterCount) parameters) "
             + "on \(mnist.train.count) images: \(settings.summary), \(threads) thread(s)")
 
         let trainer = try EngineBridge.translatingErrors {
@@ -106,6 +148,45 @@ struct TrainCommand: ParsableCommand {
         print("trained \(network.configuration.name) in \(Format.number(seconds, digits: 1)) s "
             + "(\(Format.number(result.imagesPerSecond, digits: 0)) training images/s): "
             + "validation top-1 \(Format.number(result.validationAccuracy * 100)) %, weights written to \(outputURL.path)")
+    }
+}
+
+extension TrainCommand {
+    /// Which training a set of hyperparameters is for.
+    enum Phase {
+        /// `train` without --learn-error-bounds.
+        case plain
+        /// Training the baseline from scratch before compression-aware training: the
+        /// configuration's schedule (--epochs and --lr belong to the next phase).
+        case baseline
+        /// Compression-aware fine-tuning: 2 epochs at the configuration's final rate, constant.
+        case compressionAware
+    }
+
+    /// The hyperparameters of `phase`: the options given, then the configuration's
+    /// "training" section, then built-in defaults.
+    func resolvedSettings(_ defaults: TrainingConfiguration?, configurationName: String, phase: Phase) throws -> TrainingSettings {
+        let configuredEpochs = defaults?.epochs ?? 10
+        let configuredRate = defaults?.learningRate ?? 0.01
+        let configuredDecay = defaults?.learningRateDecay ?? 1
+        let (phaseEpochs, phaseRate, phaseDecay): (Int, Float, Float) = switch phase {
+        case .plain: (epochs ?? configuredEpochs, learningRate ?? configuredRate, learningRateDecay ?? configuredDecay)
+        case .baseline: (configuredEpochs, configuredRate, configuredDecay)
+        case .compressionAware:
+            (epochs ?? 2, learningRate ?? configuredRate * pow(configuredDecay, Float(max(configuredEpochs - 1, 0))), learningRateDecay ?? 1)
+        }
+        let settings = TrainingSettings(
+            epochs: phaseEpochs,
+            batchSize: batchSize ?? defaults?.batchSize ?? 64,
+            optimizer: try optimizer ?? OptimizerName.parse(defaults?.optimizer),
+            learningRate: phaseRate,
+            momentum: momentum ?? defaults?.momentum ?? 0.9,
+            weightDecay: weightDecay ?? defaults?.weightDecay ?? 0,
+            learningRateDecay: phaseDecay,
+            seed: seed ?? defaults?.seed ?? 1,
+            maxBatches: maxBatches)
+        try settings.validate(configurationName: configurationName)
+        return settings
     }
 }
 
@@ -235,7 +316,7 @@ struct TrainingLoop {
             trainingSeconds += Date().timeIntervalSince(epochStarted)
             accuracy = try network.accuracy(on: validation)
             Terminal.endProgress()
-            logLine(String(
+            Terminal.log(String(
                 format: "epoch %d/%d: loss %.4f, validation top-1 %.2f %%, lr %g, %.1f s",
                 epoch, settings.epochs, lossSum / Double(max(1, seen)), accuracy * 100,
                 Double(optimizer.learningRate), Date().timeIntervalSince(epochStarted)))
@@ -250,9 +331,4 @@ struct TrainingLoop {
         let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
         return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
     }
-}
-
-/// Writes one line to standard error (logs stay readable when redirected to a file).
-fileprivate func logLine(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -21,7 +21,6 @@ struct TuningRun {
     struct Report {
         let container: Container
         let fileBytes: Int
-        let sourceBytes: Int
         let bounds: [String: Double]
         let original: (validation: Double, test: Double)
         let compressed: (validation: Double, test: Double)
@@ -39,62 +38,60 @@ struct TuningRun {
         let mnist = try EngineBridge.loadMNIST(from: dataURL)
 
         // Every trainable float tensor is tuned; buffers (BatchNorm statistics) stay lossless.
-        let trainable = Set(network.trainableParameters.map(\.name))
-        let oracle: RateOracle = Backends.tensorRateFunction(of: backend)
-        let names = model.tensors.map(\.name).filter(trainable.contains)
+        let names = TuningRun.tunedNames(model, network: network)
         Terminal.progress("measuring squared gradients (Fisher)")
         let squares = try EngineBridge.translatingErrors {
             try FisherAllocation.squaredGradients(network: network, names: names, training: mnist.train, seed: options.seed)
         }
-        var tensors: [TunedTensor] = []
-        for tensor in model.tensors where trainable.contains(tensor.name) {
-            Terminal.progress("measuring the rate of \(tensor.name) (\(tensors.count + 1)/\(names.count))")
-            guard let values = tensor.floatValues() else { continue }
-            let axis = sliceBounds ? FisherAllocation.sliceAxis(shape: tensor.shape) : nil
-            let factors = axis.flatMap { axis in squares[tensor.name].map { FisherAllocation.sliceFactors(squares: $0, shape: tensor.shape, axis: axis) } } ?? []
-            tensors.append(try TunedTensor(name: tensor.name, shape: tensor.shape, values: values, sliceAxis: axis,
-                                           sliceFactors: factors, oracle: oracle))
+        let tensors = try TuningRun.tunedTensors(of: model, names: names, oracle: Backends.tensorRateFunction(of: backend)) { tensor in
+            guard sliceBounds, let axis = FisherAllocation.sliceAxis(shape: tensor.shape), let square = squares[tensor.name] else { return nil }
+            return (axis, FisherAllocation.sliceFactors(squares: square, shape: tensor.shape, axis: axis))
         }
         let tuner = try EngineBridge.translatingErrors {
             try AccuracyTargetTuner(network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
                                     fisherSquares: squares, options: options)
         }
-        let outcome = try EngineBridge.translatingErrors {
+        let outcome = try TuningRun.tune(tuner)
+        let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: mnist.test) }
+        let settings: [String: Any] = ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
+                                       "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent]
+        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, outputURL: outputURL,
+                                    targetAccuracyLoss: options.targetAccuracyLoss)
+        return try output.write(model, tensors: tensors, outcome: outcome, originalTest: originalTest, started: started,
+                                metadata: VerifiedOutput.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settings),
+                                extraEvaluations: 0)
+    }
+
+    /// The names of the tensors the tuner learns bounds for: the network's trainable float tensors.
+    static func tunedNames(_ model: Model, network: Network) -> [String] {
+        let trainable = Set(network.trainableParameters.map(\.name))
+        return model.tensors.map(\.name).filter(trainable.contains)
+    }
+
+    /// Measures the rate model of each named tensor of `model`; `slices` gives a tensor's
+    /// slice axis and factors, or nil for one bound.
+    static func tunedTensors(of model: Model, names: [String], oracle: @escaping RateOracle,
+                             slices: (Tensor) -> (axis: Int, factors: [Double])? = { _ in nil }) throws -> [TunedTensor] {
+        let wanted = Set(names)
+        var tensors: [TunedTensor] = []
+        for tensor in model.tensors where wanted.contains(tensor.name) {
+            Terminal.progress("measuring the rate of \(tensor.name) (\(tensors.count + 1)/\(names.count))")
+            guard let values = tensor.floatValues() else { continue }
+            let slice = slices(tensor)
+            tensors.append(try TunedTensor(name: tensor.name, shape: tensor.shape, values: values, sliceAxis: slice?.axis,
+                                           sliceFactors: slice?.factors ?? [], oracle: oracle))
+        }
+        return tensors
+    }
+
+    /// Runs `tuner` with a progress line.
+    static func tune(_ tuner: AccuracyTargetTuner) throws -> TuningOutcome {
+        try EngineBridge.translatingErrors {
             try tuner.run { state in
                 let drop = state.lastDrop.map { String(format: "%.2f pp", $0) } ?? "-"
                 Terminal.progress("tuning [\(state.phase)] step \(state.step)/\(state.totalSteps)  est. \(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)")
             }
         }
-        Terminal.progress("compressing and verifying")
-        var plan = CompressionPlan(defaultRule: .init(errorBound: 0), losslessBelowElements: 0)
-        for (tensor, bound) in zip(tensors, outcome.bounds) { plan.boundsByName[tensor.name] = try tensor.errorBounds(bound) }
-        let metadata: [String: Any] = [
-            "tool": "sz-nn \(SZNNCommand.toolVersion)", "source_name": weightsURL.lastPathComponent, "source_bytes": sourceBytes.count,
-            "source_crc32": String(format: "%08x", sourceBytes.withUnsafeBytes { CRC32.checksum($0) }),
-            "settings": ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
-                         "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent],
-        ]
-        let container = try ModelCodec.compress(model, plan: plan, backend: backend, metadata: metadata)
-        let bytes = try ContainerEncoder.encode(container)
-
-        // Verify what will be written: decode the bytes, evaluate, and only then write.
-        let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: outputURL.lastPathComponent), backends: try Backends.all())
-        let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: mnist.test) }
-        try EngineBridge.load(decoded, into: network, fileName: outputURL.lastPathComponent)
-        let compressed = try EngineBridge.translatingErrors {
-            (try network.accuracy(on: mnist.validation), try network.accuracy(on: mnist.test))
-        }
-        let drop = (outcome.baselineAccuracy - compressed.0) * 100
-        guard drop <= options.targetAccuracyLoss + 1e-9 else {
-            throw SZNNError(.targetUnreachable, String(format: "the compressed model loses %.2f pp on validation, above the target %.2f", drop, options.targetAccuracyLoss),
-                            hint: "this should not happen; please report it with the command line")
-        }
-        try AtomicFile.write(bytes, to: outputURL)
-        Terminal.endProgress()
-        return Report(container: container, fileBytes: bytes.count, sourceBytes: sourceBytes.count,
-                      bounds: Dictionary(uniqueKeysWithValues: zip(tensors.map(\.name), outcome.bounds)),
-                      original: (outcome.baselineAccuracy, originalTest), compressed: compressed,
-                      evaluations: outcome.evaluations + 1, seconds: Date().timeIntervalSince(started))
     }
 }
 

@@ -1,0 +1,30 @@
+import Foundation
+import SZNNTuner
+
+extension TrainCommand {
+    /// Compression-aware training: weights and bounds together, then the verified `.sznn`.
+    ///
+    /// `pretraining` (from scratch only) trains the baseline model first, the usual way.
+    func runLearningBounds(settings: TrainingSettings, pretraining: TrainingSettings?, target: Double) throws {
+        var options = CompressionAwareOptions(targetAccuracyLoss: target)
+        options.epochs = settings.epochs
+        options.batchSize = settings.batchSize
+        options.seed = settings.seed
+        options.maximumBatches = settings.maxBatches
+        options.surrogate = surrogate
+        options.boundLearningRate = boundLearningRate
+        let run = LearnedBoundsRun(architectureURL: URL(fileURLWithPath: model), dataURL: URL(fileURLWithPath: data),
+                                   weightsURL: weights.map { URL(fileURLWithPath: $0) }, outputURL: URL(fileURLWithPath: output),
+                                   settings: settings, pretraining: pretraining, options: options, backend: try backend.make())
+        Terminal.log("learning weights and error bounds: \(settings.summary), target \(target) pp")
+        let report = try run.run()
+        if json {
+            var object = report.json(target: target)
+            object["output"] = output
+            try Terminal.printJSON(object)
+        } else {
+            print(report.text(target: target))
+            print("wrote \(output)")
+        }
+    }
+}

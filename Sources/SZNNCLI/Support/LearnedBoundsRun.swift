@@ -1,0 +1,87 @@
+import Foundation
+import SZNNCore
+import SZNNEngine
+import SZNNTuner
+
+/// `train --learn-error-bounds`: train the weights and their bounds together, then tune the
+/// learned bounds to the target for real, compress, verify and write the `.sznn`.
+///
+/// The drop is measured against an uncompressed model trained the usual way: `--weights`, or,
+/// from scratch, the model `pretraining` trains first (what would otherwise be shipped).
+struct LearnedBoundsRun {
+    let architectureURL: URL
+    let dataURL: URL
+    /// The weights to start from; nil trains from the configuration's seeded initialisation.
+    let weightsURL: URL?
+    let outputURL: URL
+    /// The compression-aware phase's hyperparameters.
+    let settings: TrainingSettings
+    /// From scratch: the usual training that makes the baseline model; nil with `weightsURL`.
+    let pretraining: TrainingSettings?
+    let options: CompressionAwareOptions
+    let backend: any EntropyBackend
+
+    func run() throws -> TuningRun.Report {
+        let started = Date()
+        let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: settings.seed)
+        let sourceBytes = try weightsURL.map(ModelLoader.readBytes)
+        if let weightsURL {
+            try EngineBridge.load(try ModelLoader.load(weightsURL), into: network, fileName: weightsURL.lastPathComponent)
+        }
+        Terminal.progress("loading MNIST from \(dataURL.path)")
+        let mnist = try EngineBridge.loadMNIST(from: dataURL)
+        if let pretraining {
+            Terminal.log("training the baseline model: \(pretraining.summary)")
+            let loop = try EngineBridge.translatingErrors {
+                try TrainingLoop(network: network, dataset: mnist.train, validation: mnist.validation,
+                                 optimizer: pretraining.makeOptimizer(), settings: pretraining)
+            }
+            _ = try EngineBridge.translatingErrors { try loop.run() }
+        }
+        let baseline = try EngineBridge.translatingErrors { (try network.accuracy(on: mnist.validation), try network.accuracy(on: mnist.test)) }
+        let oracle = Backends.tensorRateFunction(of: backend)
+        let startModel = try EngineBridge.model(from: network)
+        let tensors = try TuningRun.tunedTensors(of: startModel, names: TuningRun.tunedNames(startModel, network: network), oracle: oracle)
+        let trainer = try CompressionAwareTrainer(
+            network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
+            initialBounds: tensors.map { $0.scale / 4 }, optimizer: settings.makeOptimizer(),
+            baselineAccuracy: baseline.0, options: options, oracle: oracle)
+        try EngineBridge.translatingErrors {
+            try trainer.run { state in
+                let drop = state.lastDrop.map { String(format: "%.2f pp", $0) } ?? "-"
+                Terminal.progress(String(format: "training weights and bounds: epoch %d/%d  batch %d/%d  loss %.4f  est. ",
+                                         state.epoch, state.epochs, state.batch, state.batches, state.loss)
+                                  + "\(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)")
+            }
+        }
+
+        // The finish that makes the target a guarantee: the best state training measured,
+        // scaled as far as the target allows (or back until it is met), measured for real.
+        let learned = try EngineBridge.translatingErrors { try trainer.finish() }
+        Terminal.progress("scaling the learned bounds")
+        let probe = try EngineBridge.translatingErrors {
+            try AccuracyProbe(network: network, validation: mnist.validation, tensors: learned.tensors, baselineAccuracy: baseline.0)
+        }
+        let scales = [1.25, 1.12, 1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.35, 0.25, 1.0 / 8, 1.0 / 32, 1.0 / 128]
+        guard let found = try EngineBridge.translatingErrors({
+            try probe.largestFeasibleScale(of: learned.bounds, target: options.targetAccuracyLoss, scales: scales)
+        }) else {
+            throw SZNNError(.targetUnreachable, String(format: "after compression-aware training even bounds 128× below the learned ones lose more than %.2f pp of validation accuracy", options.targetAccuracyLoss),
+                            hint: "train longer (--epochs), lower --lr, or raise --target-acc-loss")
+        }
+        let bounds = learned.bounds.map { $0 * found.scale }
+        let outcome = TuningOutcome(bounds: bounds, baselineAccuracy: baseline.0, compressedAccuracy: baseline.0 - found.drop / 100,
+                                    estimatedBits: zip(learned.tensors, bounds).reduce(0) { $0 + $1.0.rate.bits(atLogBound: log($1.1)) },
+                                    evaluations: probe.evaluations)
+        let settingsMetadata: [String: Any] = [
+            "target_acc_loss": options.targetAccuracyLoss, "tuner": "learn-error-bounds", "training": settings.summary,
+            "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent,
+        ]
+        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, outputURL: outputURL,
+                                    targetAccuracyLoss: options.targetAccuracyLoss)
+        return try output.write(try EngineBridge.model(from: network), tensors: learned.tensors, outcome: outcome,
+                                originalTest: baseline.1, started: started,
+                                metadata: VerifiedOutput.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settingsMetadata),
+                                extraEvaluations: trainer.evaluations)
+    }
+}
