@@ -6,10 +6,10 @@
 # different settings accumulate. Usage, from the repository root after `make build`:
 #   bash Benchmarks/tuner/run.sh [model ...]        (default: every model in Data/models)
 # Environment: TARGETS (default "0.1 0.25 0.5 1.0"), TUNER (gradient | fisher | learn),
-# BACKEND (cabac | zstd), EPOCHS (with TUNER=learn; default 4).
+# BACKEND (cabac | zstd), EPOCHS (with TUNER=learn; default 4), BINARY (default .build/release/sz-nn).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-binary=.build/release/sz-nn
+binary=${BINARY:-.build/release/sz-nn}
 work=.build/bench-tuner
 mkdir -p "$work"
 models=("$@")

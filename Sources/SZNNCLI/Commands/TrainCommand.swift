@@ -21,9 +21,9 @@ struct TrainCommand: ParsableCommand {
         descent moves ln(bound) against size + μ·loss, with μ set by real evaluations. The best \
         state that met the target is scaled as far as the target allows and written to OUTPUT \
         (.sznn), verified as compress --target-acc-loss does. The drop is measured against \
-        --weights, fine-tuned for --epochs (default 2) at --lr (default: the rate the \
-        configuration's schedule ends with); without --weights the model is first trained the \
-        usual way (the configuration's epochs and rates) and the drop is measured against it.
+        --weights, fine-tuned for --epochs (default 2) at --lr (default: a fifth of the \
+        configuration's initial rate); without --weights the model is first trained the usual \
+        way (the configuration's epochs and rates) and the drop is measured against it.
         """)
 
     @Option(name: .long, help: "The architecture file, e.g. Configs/models/lenet5.json.")
@@ -159,7 +159,7 @@ extension TrainCommand {
         /// Training the baseline from scratch before compression-aware training: the
         /// configuration's schedule (--epochs and --lr belong to the next phase).
         case baseline
-        /// Compression-aware fine-tuning: 2 epochs at the configuration's final rate, constant.
+        /// Compression-aware fine-tuning: 2 epochs at a fifth of the configuration's rate, constant.
         case compressionAware
     }
 
@@ -173,7 +173,9 @@ extension TrainCommand {
         case .plain: (epochs ?? configuredEpochs, learningRate ?? configuredRate, learningRateDecay ?? configuredDecay)
         case .baseline: (configuredEpochs, configuredRate, configuredDecay)
         case .compressionAware:
-            (epochs ?? 2, learningRate ?? configuredRate * pow(configuredDecay, Float(max(configuredEpochs - 1, 0))), learningRateDecay ?? 1)
+            // A fifth of the initial rate, constant: measured on LeNet-5 (4 epochs, 0.5 pp) 59.9×
+            // against 51.7× at the rate its schedule ends with (0.00044), which barely moves it.
+            (epochs ?? 2, learningRate ?? configuredRate / 5, learningRateDecay ?? 1)
         }
         let settings = TrainingSettings(
             epochs: phaseEpochs,
