@@ -35,7 +35,8 @@ for model in "${models[@]}"; do
   done
 done
 
-python3 - "$work" > Benchmarks/tuner/results.md <<'PY'
+# Written beside and renamed, so that a failed report leaves the committed results whole.
+python3 - "$work" > Benchmarks/tuner/results.md.partial <<'PY'
 import glob, json, os, sys
 work = sys.argv[1]
 print("# Tuner: `compress --target-acc-loss` on the demo models\n")
@@ -51,11 +52,15 @@ print("|---|---|---|---|---|---|---|---|---|---|")
 rows = []
 for path in glob.glob(f"{work}/*@*.json"):
     model, target, tuner, backend = os.path.basename(path)[:-5].split("@")
-    report = json.load(open(path))
+    try:
+        report = json.load(open(path))
+    except ValueError:
+        continue  # a run still in progress (or one that failed) has no report yet
     rows.append((model, tuner, backend, float(target), report))
 for model, tuner, backend, target, r in sorted(rows, key=lambda row: row[:4]):
     val = (r["validation"]["original"] - r["validation"]["compressed"]) * 100
     test = (r["test"]["original"] - r["test"]["compressed"]) * 100
     print(f"| {model} | {tuner} | {backend} | {target} | {r['ratio']:.1f}× | {r['file_bytes']} | {val:.2f} | {test:.2f} | {r['evaluations']} | {r['seconds']:.0f} |")
 PY
+mv Benchmarks/tuner/results.md.partial Benchmarks/tuner/results.md
 cat Benchmarks/tuner/results.md
