@@ -32,12 +32,16 @@ let package = Package(
         // codecs only through Core's protocol and a rate function, so every backend works.
         .target(name: "SZNNTuner", dependencies: ["SZNNCore", "SZNNEngine"]),
 
+        // The methods `sz-nn compare` measures sz-nn against: pruning, int-k, k-means + Huffman,
+        // low rank, one global bound, DeepSZ-style search, and sz-nn's own tuner. No terminal.
+        .target(name: "SZNNBaselines", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNZstd", "SZNNCABAC"]),
+
         // CPU neural-network engine (GEMM through OpenBLAS, IDX datasets through zlib): no codecs.
         .target(name: "SZNNEngine", dependencies: ["COpenBLAS", "CZlib"]),
 
         // The command line: the only target that knows the terminal.
         .target(name: "SZNNCLI", dependencies: [
-            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner",
+            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner", "SZNNBaselines",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "SZNNTunerTests", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner"]),
         .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNTestSupport"]),
         .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine", "CZlib"]),
+        .testTarget(name: "SZNNBaselinesTests", dependencies: ["SZNNBaselines", "SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNCABAC", "SZNNZstd", "SZNNCLI", "SZNNTestSupport"]),
         .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore"]),
     ]
 )

@@ -16,7 +16,7 @@ public struct SZNNCommand: ParsableCommand {
         """,
         version: toolVersion,
         subcommands: [CompressCommand.self, DecompressCommand.self, InspectCommand.self, VerifyCommand.self,
-                      TrainCommand.self, EvalCommand.self]
+                      TrainCommand.self, EvalCommand.self, CompareCommand.self]
     )
 
     public init() {}

@@ -151,15 +151,7 @@ extension CompressCommand {
         let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: model),
                             dataURL: URL(fileURLWithPath: data), outputURL: URL(fileURLWithPath: outputPath),
                             options: options, backend: try backend.make(), sliceBounds: sliceBounds)
-        let report = try run.run()
-        if json {
-            var object = report.json(target: target)
-            object["output"] = outputPath
-            try Terminal.printJSON(object)
-        } else {
-            print(report.text(target: target))
-            print("wrote \(outputPath)")
-        }
+        try run.run().print(target: target, output: outputPath, json: json)
     }
 }
 

@@ -17,14 +17,6 @@ extension TrainCommand {
                                    weightsURL: weights.map { URL(fileURLWithPath: $0) }, outputURL: URL(fileURLWithPath: output),
                                    settings: settings, pretraining: pretraining, options: options, backend: try backend.make())
         Terminal.log("learning weights and error bounds: \(settings.summary), target \(target) pp")
-        let report = try run.run()
-        if json {
-            var object = report.json(target: target)
-            object["output"] = output
-            try Terminal.printJSON(object)
-        } else {
-            print(report.text(target: target))
-            print("wrote \(output)")
-        }
+        try run.run().print(target: target, output: output, json: json)
     }
 }

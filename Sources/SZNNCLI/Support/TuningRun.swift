@@ -96,6 +96,18 @@ struct TuningRun {
 }
 
 extension TuningRun.Report {
+    /// Prints the report to standard output: the text form, or JSON with `json`.
+    func print(target: Double, output: String, json: Bool) throws {
+        if json {
+            var object = self.json(target: target)
+            object["output"] = output
+            try Terminal.printJSON(object)
+        } else {
+            Swift.print(text(target: target))
+            Swift.print("wrote \(output)")
+        }
+    }
+
     /// The per-layer table, sizes, accuracies and time.
     func text(target: Double) -> String {
         var table = TextTable(["tensor", "parameters", "learned bound", "predictor", "bits/weight", "ratio"])
