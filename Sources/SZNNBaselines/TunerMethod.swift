@@ -40,7 +40,6 @@ public final class TunerMethod: CompressionMethod {
         var options = TuningOptions(targetAccuracyLoss: target)
         options.method = method
         options.steps = steps
-        options.evaluateEvery = max(1, steps / 8)
         options.seed = seed
         options.baselineAccuracy = subject.baselineValidation
         let tuner = try AccuracyTargetTuner(network: subject.network, training: training, validation: subject.validation,

@@ -17,8 +17,10 @@ public struct TuningOptions: Sendable {
     public var method: TuningMethod = .gradient
     /// Gradient steps on the bounds.
     public var steps = 240
-    /// Gradient steps between two real evaluations (quantize for real, measure validation top-1).
-    public var evaluateEvery = 30
+    /// Real evaluations (quantize for real, measure validation top-1) spread over the steps.
+    public var gradientEvaluations = 8
+    /// Gradient steps between two real evaluations.
+    var evaluateEvery: Int { max(1, steps / max(1, gradientEvaluations)) }
     public var batchSize = 64
     public var learningRate = 0.08
     public var seed: UInt64 = 0
@@ -67,7 +69,7 @@ public struct TuningOutcome: Sendable {
 /// Finds per-tensor bounds with the smallest estimated size whose real validation drop meets the target.
 ///
 /// Fisher allocation gives a feasible start (its global factor bisected for real); gradient
-/// steps then move the bounds with `ErrorBoundTuner`, and every `evaluateEvery` steps the
+/// steps then move the bounds with `ErrorBoundTuner`, and `gradientEvaluations` times along the way the
 /// bounds are quantized for real and measured, which drives μ by dual ascent and keeps the
 /// best feasible configuration. The finish scales the best configuration up as far as the
 /// target allows. The target is a hard constraint on validation: only measured

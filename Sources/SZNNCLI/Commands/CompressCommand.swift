@@ -145,7 +145,6 @@ extension CompressCommand {
         var options = TuningOptions(targetAccuracyLoss: target)
         options.method = tuner
         options.steps = tuningSteps
-        options.evaluateEvery = max(1, tuningSteps / 8)
         options.seed = seed
         options.surrogate = surrogate
         let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: model),
