@@ -6,6 +6,11 @@ public enum MethodName: String, CaseIterable, Sendable {
     case globalBoundCABAC = "global-bound-cabac"
     case globalBoundZstd = "global-bound-zstd"
     case deepsz, fisher, gradient
+    case learnErrorBounds = "learn-error-bounds"
+
+    /// The methods run when none are named: every post-training one. `learn-error-bounds`
+    /// retrains the weights (minutes per target), so it runs only when asked for.
+    public static let postTraining = allCases.filter { $0 != .learnErrorBounds }
 }
 
 /// One method's best configuration at a target: its decoded weights, real size and measured accuracy.

@@ -8,10 +8,19 @@ struct CompareCommandTests {
         ["compare", "--target-acc-loss", "150"],
         ["compare", "--target-acc-loss", "0.5", "--methods", ","],
         ["compare", "--target-acc-loss", "0.5", "--plot", "p.svg", "--sweep", "0.1,x"],
+        ["compare", "--target-acc-loss", "0.5", "--methods", "learn-error-bounds", "--learn-epochs", "0"],
         ["compare"],
     ])
     func usageErrors(arguments: [String]) {
         #expect(SZNNCommand.run(arguments: arguments) == 64)
+    }
+
+    @Test("learn-error-bounds retrains, so it runs only when named")
+    func learnedOnlyWhenNamed() throws {
+        #expect(try !CompareCommand.parse(["--target-acc-loss", "0.5"]).selectedMethods().contains(.learnErrorBounds))
+        let named = try CompareCommand.parse(["--target-acc-loss", "0.5", "--methods", "learn-error-bounds,fisher", "--learn-epochs", "3"])
+        #expect(try named.selectedMethods() == [.fisher, .learnErrorBounds])
+        #expect(named.learnEpochs == 3)
     }
 
     @Test("--methods keeps table order, expands global-bound, and the error lists the valid names")

@@ -28,6 +28,15 @@ struct ComparisonTests {
         return (try ComparisonSubject(network: network, validation: data, test: data), data)
     }
 
+    /// One short epoch of compression-aware training, measured every 2 steps.
+    static var tinyTrainingOptions: CompressionAwareOptions {
+        var options = CompressionAwareOptions(targetAccuracyLoss: 0)
+        options.epochs = 1
+        options.batchSize = 15
+        options.evaluateEvery = 2
+        return options
+    }
+
     @Test("every method yields a verified row: real bytes, decoded weights, the target met at a loose target")
     func allMethods() throws {
         let (subject, training) = try ComparisonTests.subject()
@@ -41,6 +50,8 @@ struct ComparisonTests {
             DeepSZMethod(backend: cabac, relativeGrid: [0.25, 1]),
             TunerMethod(method: .fisher, training: training, backend: cabac, oracle: oracle, steps: 4),
             TunerMethod(method: .gradient, training: training, backend: cabac, oracle: oracle, steps: 4),
+            LearnedBoundsMethod(training: training, makeOptimizer: { SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 0) },
+                                options: ComparisonTests.tinyTrainingOptions, backend: cabac, oracle: oracle, description: "1 epoch"),
         ]
         let (rows, failures) = try Comparison(subject: subject, methods: methods).run(target: 60)
         #expect(failures.isEmpty)
@@ -51,7 +62,8 @@ struct ComparisonTests {
             #expect(row.metTarget, "\(row.method): loss \(row.validationLoss)")
             #expect(abs(row.ratio - Double(subject.originalBytes) / Double(row.bytes)) < 1e-9)
         }
-        // The original weights are back in the network after all the swapping.
+        // The original weights are back in the network after all the swapping and the retraining.
+        #expect(subject.network.namedTensors().map(\.values) == subject.tensors.map(\.values))
         #expect(try subject.validationAccuracy(of: [:]) == subject.baselineValidation)
     }
 

@@ -21,6 +21,20 @@ struct CLINetworkTests {
         #expect(abs((report["test_top1"] as? Double ?? 0) - 0.9849) < 1e-4)
     }
 
+    @Test("eval --split validation measures validation alone, with the same accuracy")
+    func evalOneSplit() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let outcome = try harness.run("eval", "--model", Self.path("Configs/models/lenet-300-100.json"),
+                                      "--weights", Self.path("Data/models/lenet-300-100.safetensors"),
+                                      "--data", Self.path("Data/mnist"), "--split", "validation", "--json")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try CLIHarness.json(outcome)
+        #expect(abs((report["validation_top1"] as? Double ?? 0) - 0.9858) < 1e-4)
+        #expect(report["test_top1"] == nil)
+        #expect(report["validation_images"] as? Int == 5000)
+    }
+
     @Test("compress --target-acc-loss meets the target on validation, writes a file that verifies and evaluates")
     func tuneMeetsTarget() throws {
         let harness = try CLIHarness()

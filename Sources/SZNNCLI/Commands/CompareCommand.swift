@@ -18,7 +18,10 @@ struct CompareCommand: ParsableCommand {
         Ratio = float32 bytes of all parameters / every byte stored (biases, scales, codebooks, \
         headers). int8 and int4 have no knob: they are reported whether or not they meet the \
         target. Methods: \(CompareCommand.methodNames.joined(separator: ", ")) (global-bound \
-        means both backends). --plot writes an SVG of ratio against accuracy loss over the \
+        means both backends); all but learn-error-bounds run by default. learn-error-bounds is \
+        `train --learn-error-bounds` from the given weights: it retrains them (--learn-epochs \
+        epochs at a fifth of the configuration's learning rate), so it takes minutes and runs \
+        only when named. --plot writes an SVG of ratio against accuracy loss over the \
         targets of --sweep. --model, --weights and --data default to the embedded LeNet-5 and MNIST.
         """
     )
@@ -47,15 +50,21 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "Gradient steps of sz-nn's gradient tuner.")
     var tuningSteps: Int = 240
 
+    @Option(name: .long, help: "Epochs of compression-aware training for the learn-error-bounds method.")
+    var learnEpochs: Int = 2
+
     @Option(name: .long, help: "The random seed of sz-nn's tuner.")
     var seed: UInt64 = 0
 
     @Flag(name: .long, help: "Print the results as JSON.")
     var json = false
 
+    @Option(name: .long, help: "Also write the JSON report (with the sweep's rows) to this file, beside the printed output.")
+    var jsonOutput: String?
+
     /// Names accepted by --methods: each method, and global-bound for both of its backends.
     static let methodNames = ["prune", "int8", "int4", "kmeans", "svd", "global-bound", "global-bound-cabac",
-                              "global-bound-zstd", "deepsz", "fisher", "gradient"]
+                              "global-bound-zstd", "deepsz", "fisher", "gradient", "learn-error-bounds"]
 
     func validate() throws {
         guard targetAccLoss.isFinite, targetAccLoss >= 0, targetAccLoss < 100 else {
@@ -64,11 +73,12 @@ struct CompareCommand: ParsableCommand {
         _ = try selectedMethods()
         if plot != nil { _ = try sweepTargets() }
         guard tuningSteps > 0 else { throw ValidationError("--tuning-steps must be > 0") }
+        guard learnEpochs > 0 else { throw ValidationError("--learn-epochs must be > 0") }
     }
 
     /// The methods of --methods, in table order, without repeats.
     func selectedMethods() throws -> [MethodName] {
-        guard let methods else { return MethodName.allCases }
+        guard let methods else { return MethodName.postTraining }
         var chosen = Set<MethodName>()
         for raw in methods.split(separator: ",") {
             let name = raw.trimmingCharacters(in: .whitespaces)
@@ -99,7 +109,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let run = try CompareRun(architectureURL: URL(fileURLWithPath: model), weightsURL: URL(fileURLWithPath: weights),
                                  dataURL: URL(fileURLWithPath: data), methods: selectedMethods(),
-                                 tuningSteps: tuningSteps, seed: seed)
+                                 tuningSteps: tuningSteps, learnEpochs: learnEpochs, seed: seed)
         let main = try run.run(target: targetAccLoss)
         var swept: [ComparisonRow] = []
         if let plot {
@@ -110,8 +120,12 @@ struct CompareCommand: ParsableCommand {
             try AtomicFile.write(Data(chart.svg().utf8), to: URL(fileURLWithPath: plot))
         }
         Terminal.endProgress()
+        let report = run.json(main: main, target: targetAccLoss, swept: swept)
+        if let jsonOutput {
+            try AtomicFile.write(try Terminal.jsonData(report) + Data("\n".utf8), to: URL(fileURLWithPath: jsonOutput))
+        }
         if json {
-            try Terminal.printJSON(run.json(main: main, target: targetAccLoss, swept: swept))
+            try Terminal.printJSON(report)
         } else {
             print(run.text(main: main, target: targetAccLoss))
             if let plot { print("wrote \(plot) (\(swept.count) rows over targets \(try sweepTargets().map { Format.number($0) }.joined(separator: ", ")) pp)") }

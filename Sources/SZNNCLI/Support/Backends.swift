@@ -34,7 +34,6 @@ extension Backends {
         if let cabac = backend as? CABACBackend {
             return { tensor, settings in try cabac.estimatedBits(tensor, settings: settings) }
         }
-        nonisolated(unsafe) let backend = backend
         return { tensor, settings in Double(try TensorEncoder.encode(tensor, settings: settings, backend: backend).payload.count * 8) }
     }
 }

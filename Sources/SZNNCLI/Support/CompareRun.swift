@@ -16,7 +16,8 @@ struct CompareRun {
     let architectureName: String
     let weightsName: String
 
-    init(architectureURL: URL, weightsURL: URL, dataURL: URL, methods: [MethodName], tuningSteps: Int, seed: UInt64) throws {
+    init(architectureURL: URL, weightsURL: URL, dataURL: URL, methods: [MethodName], tuningSteps: Int, learnEpochs: Int,
+         seed: UInt64) throws {
         let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: 0)
         try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL), into: network, fileName: weightsURL.lastPathComponent)
         Terminal.progress("loading MNIST from \(dataURL.path)")
@@ -38,10 +39,27 @@ struct CompareRun {
             case .deepsz: DeepSZMethod(backend: cabac)
             case .fisher: TunerMethod(method: .fisher, training: mnist.train, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
             case .gradient: TunerMethod(method: .gradient, training: mnist.train, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
+            case .learnErrorBounds: try CompareRun.learnedBounds(architectureURL: architectureURL, training: mnist.train, epochs: learnEpochs,
+                                                                 backend: cabac, oracle: oracle)
             }
         })
         architectureName = network.configuration.name
         weightsName = weightsURL.lastPathComponent
+    }
+
+    /// `train --learn-error-bounds` as a method, with the settings `train` would use from the configuration.
+    static func learnedBounds(architectureURL: URL, training: Dataset, epochs: Int, backend: any EntropyBackend,
+                              oracle: @escaping RateOracle) throws -> LearnedBoundsMethod {
+        let configuration = try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: architectureURL) }
+        var settings = try TrainingSettings.configured(configuration.training, phase: .compressionAware)
+        settings.epochs = epochs
+        try settings.validate(configurationName: architectureURL.lastPathComponent)
+        var options = CompressionAwareOptions(targetAccuracyLoss: 0)
+        options.epochs = settings.epochs
+        options.batchSize = settings.batchSize
+        options.seed = settings.seed
+        return LearnedBoundsMethod(training: training, makeOptimizer: settings.makeOptimizer, options: options,
+                                   backend: backend, oracle: oracle, description: settings.summary)
     }
 
     /// Every method's verified row at `target`, best ratio first.

@@ -55,24 +55,15 @@ struct LearnedBoundsRun {
             }
         }
 
-        // The finish that makes the target a guarantee: the best state training measured,
-        // scaled as far as the target allows (or back until it is met), measured for real.
-        let learned = try EngineBridge.translatingErrors { try trainer.finish() }
         Terminal.progress("scaling the learned bounds")
-        let probe = try EngineBridge.translatingErrors {
-            try AccuracyProbe(network: network, validation: mnist.validation, tensors: learned.tensors, baselineAccuracy: baseline.0)
-        }
-        let scales = [1.25, 1.12, 1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.35, 0.25, 1.0 / 8, 1.0 / 32, 1.0 / 128]
-        guard let found = try EngineBridge.translatingErrors({
-            try probe.largestFeasibleScale(of: learned.bounds, target: options.targetAccuracyLoss, scales: scales)
-        }) else {
+        guard let learned = try EngineBridge.translatingErrors({ try trainer.finishScaled() }) else {
             throw SZNNError(.targetUnreachable, String(format: "after compression-aware training even bounds 128× below the learned ones lose more than %.2f pp of validation accuracy", options.targetAccuracyLoss),
                             hint: "train longer (--epochs), lower --lr, or raise --target-acc-loss")
         }
-        let bounds = learned.bounds.map { $0 * found.scale }
-        let outcome = TuningOutcome(bounds: bounds, baselineAccuracy: baseline.0, compressedAccuracy: baseline.0 - found.drop / 100,
+        let bounds = learned.bounds
+        let outcome = TuningOutcome(bounds: bounds, baselineAccuracy: baseline.0, compressedAccuracy: baseline.0 - learned.drop / 100,
                                     estimatedBits: zip(learned.tensors, bounds).reduce(0) { $0 + $1.0.rate.bits(atLogBound: log($1.1)) },
-                                    evaluations: probe.evaluations)
+                                    evaluations: learned.evaluations)
         let settingsMetadata: [String: Any] = [
             "target_acc_loss": options.targetAccuracyLoss, "tuner": "learn-error-bounds", "training": settings.summary,
             "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent,

@@ -29,8 +29,12 @@ enum Terminal {
 
     /// Prints JSON (sorted keys, pretty) to standard output.
     static func printJSON(_ object: Any) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        print(String(decoding: try jsonData(object), as: UTF8.self))
+    }
+
+    /// `object` as pretty-printed JSON with sorted keys (stable diffs of committed reports).
+    static func jsonData(_ object: Any) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 }
 
