@@ -254,7 +254,7 @@ struct TrainingSettings: Sendable {
 
     /// One line for logs and the weight file's metadata.
     var summary: String {
-        var parts = ["\(optimizer.rawValue) lr \(learningRate)"]
+        var parts = ["\(optimizer.rawValue) lr \(String(format: "%g", Double(learningRate)))"]
         if optimizer == .sgd { parts.append("momentum \(momentum)") }
         if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
         if learningRateDecay != 1 { parts.append("lr decay \(learningRateDecay)/epoch") }
