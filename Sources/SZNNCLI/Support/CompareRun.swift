@@ -18,7 +18,12 @@ struct CompareRun {
 
     init(architectureURL: URL, weightsURL: URL, dataURL: URL, methods: [MethodName], tuningSteps: Int, learnEpochs: Int,
          seed: UInt64) throws {
-        let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: 0)
+        // The network's seed drives only its dropout masks, which only the learn-error-bounds row
+        // uses (in training mode): the configuration's training seed, as `train` does, makes that
+        // row the same as `train --learn-error-bounds` from the same weights.
+        let configuration = try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: architectureURL) }
+        let training = try TrainingSettings.configured(configuration.training, phase: .compressionAware)
+        let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: training.seed)
         try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL), into: network, fileName: weightsURL.lastPathComponent)
         Terminal.progress("loading MNIST from \(dataURL.path)")
         let mnist = try EngineBridge.loadMNIST(from: dataURL)
@@ -39,8 +44,8 @@ struct CompareRun {
             case .deepsz: DeepSZMethod(backend: cabac)
             case .fisher: TunerMethod(method: .fisher, training: mnist.train, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
             case .gradient: TunerMethod(method: .gradient, training: mnist.train, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
-            case .learnErrorBounds: try CompareRun.learnedBounds(architectureURL: architectureURL, training: mnist.train, epochs: learnEpochs,
-                                                                 backend: cabac, oracle: oracle)
+            case .learnErrorBounds: try CompareRun.learnedBounds(settings: training, configurationName: architectureURL.lastPathComponent,
+                                                                 training: mnist.train, epochs: learnEpochs, backend: cabac, oracle: oracle)
             }
         })
         architectureName = network.configuration.name
@@ -48,12 +53,11 @@ struct CompareRun {
     }
 
     /// `train --learn-error-bounds` as a method, with the settings `train` would use from the configuration.
-    static func learnedBounds(architectureURL: URL, training: Dataset, epochs: Int, backend: any EntropyBackend,
-                              oracle: @escaping RateOracle) throws -> LearnedBoundsMethod {
-        let configuration = try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: architectureURL) }
-        var settings = try TrainingSettings.configured(configuration.training, phase: .compressionAware)
+    static func learnedBounds(settings configured: TrainingSettings, configurationName: String, training: Dataset, epochs: Int,
+                              backend: any EntropyBackend, oracle: @escaping RateOracle) throws -> LearnedBoundsMethod {
+        var settings = configured
         settings.epochs = epochs
-        try settings.validate(configurationName: architectureURL.lastPathComponent)
+        try settings.validate(configurationName: configurationName)
         var options = CompressionAwareOptions(targetAccuracyLoss: 0)
         options.epochs = settings.epochs
         options.batchSize = settings.batchSize
