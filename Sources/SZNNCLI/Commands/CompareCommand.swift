@@ -38,7 +38,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "The folder with the MNIST .gz files.")
     var data: String = TuningDefaults.data
 
-    @Option(name: .long, help: "Comma-separated methods to run (default: all).")
+    @Option(name: .long, help: "Comma-separated methods to run (default: all but learn-error-bounds).")
     var methods: String?
 
     @Option(name: .long, help: "Write an SVG chart of ratio against accuracy loss, sweeping the targets of --sweep.")
