@@ -51,7 +51,8 @@ public final class LearnedBoundsMethod: CompressionMethod {
         let scaled = try trainer.finishScaled()
         subject.recordEvaluations(trainer.evaluations + (scaled?.evaluations ?? 0))
         guard let scaled else {
-            throw SZNNError(.targetUnreachable, String(format: "after %@ even bounds 128× below the learned ones lose more than %.2f pp", description, target))
+            throw SZNNError(.targetUnreachable, "after \(description) even bounds 128× below the learned ones lose more than "
+                            + String(format: "%.2f pp", target))
         }
         let trained = Model(tensors: try network.namedTensors().map { try Tensor(name: $0.name, shape: $0.shape, float32: $0.values) })
         var bounds: [String: ErrorBounds] = [:]
