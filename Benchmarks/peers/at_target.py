@@ -3,6 +3,7 @@
 
 Usage (from the repository root, after Benchmarks/peers/setup.sh [--nncodec] and a release build):
     Benchmarks/peers/.venv/bin/python Benchmarks/peers/at_target.py MODEL [--target 0.5] [--sz-nn PATH]
+        [--peers sz3-abs,...] [--output FILE]
 MODEL is a demo model (lenet5, lenet-300-100, vgg-mnist): Configs/models/MODEL.json with the
 weights Data/models/MODEL.safetensors. Writes Benchmarks/peers/at-target/MODEL.json, rows in the
 schema of `sz-nn compare --json`, which Benchmarks/side_by_side.py puts beside sz-nn's.
@@ -22,7 +23,6 @@ import argparse
 import json
 import math
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -31,42 +31,11 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import run_peers  # noqa: E402  (the stand-in modules that let NNCodec import without its training stack)
+import run_peers  # noqa: E402  (NNCodec's stand-in modules and step rule)
+from safetensors_file import read_model, write_model  # noqa: E402
 
-DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64}
 BISECTIONS = 6
 SCAN_LIMIT = 14
-
-
-def read_model(path):
-    """Every tensor of a .safetensors file in file order, as (name, array), and its __metadata__."""
-    with open(path, "rb") as handle:
-        length = struct.unpack("<Q", handle.read(8))[0]
-        header = json.loads(handle.read(length))
-        data = handle.read()
-    metadata = header.pop("__metadata__", None)
-    tensors = []
-    for name, entry in sorted(header.items(), key=lambda item: item[1]["data_offsets"][0]):
-        start, end = entry["data_offsets"]
-        array = np.frombuffer(data[start:end], dtype=DTYPES[entry["dtype"]]).reshape(entry["shape"])
-        tensors.append((name, array.astype(np.float32)))
-    return tensors, metadata
-
-
-def write_model(path, tensors, metadata):
-    """Writes float32 tensors (name, array) as .safetensors."""
-    header, offset = {}, 0
-    if metadata:
-        header["__metadata__"] = metadata
-    for name, array in tensors:
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + array.nbytes]}
-        offset += array.nbytes
-    encoded = json.dumps(header).encode()
-    encoded += b" " * ((8 - len(encoded) % 8) % 8)
-    with open(path, "wb") as handle:
-        handle.write(struct.pack("<Q", len(encoded)) + encoded)
-        for _, array in tensors:
-            handle.write(np.ascontiguousarray(array, dtype=np.float32).tobytes())
 
 
 def as_matrix(array):
@@ -110,18 +79,10 @@ def zfp_peer(weights, setting):
     return total, restored, worst
 
 
-def nncodec_qp(bound, density=6):
-    """The largest qp whose step is <= 2·bound (rounding to nearest then keeps |error| <= bound)."""
-    levels, qp = 1 << density, -1500
-    while (levels + ((qp + 1) & (levels - 1))) * 2.0 ** (((qp + 1) >> density) - density) <= 2 * bound:
-        qp += 1
-    return qp
-
-
 def nncodec_peer(error_bounded):
     def compress(weights, setting):
         from nncodec import nnc
-        qp = nncodec_qp(setting)
+        qp = run_peers.nncodec_qp(setting)
         tensors = {name: as_matrix(array) for name, array in weights.items()}
         options = dict(bitstream_path=None, qp=qp, qp_density=6, qp_per_tensor={name: qp for name in tensors},
                        return_bitstream=True, verbose=False)
@@ -160,6 +121,8 @@ class Evaluator:
 def search(name, compress, start, weights, evaluator, baseline, target, exact_bytes):
     """The smallest measured configuration whose validation drop is within target (else the best miss)."""
     began, first = time.time(), evaluator.evaluations
+    # Keyed by what the peer produced: settings that give the same output (NNCodec's qp grid
+    # is coarser than the bisection near its end) are evaluated once.
     measured = {}
 
     def measure(setting):
@@ -207,6 +170,7 @@ def main():
     parser.add_argument("--sz-nn", default=".build/release/sz-nn", help="the sz-nn executable")
     parser.add_argument("--peers", default="sz3-abs,sz3-rel,sz3-default,nncodec-eb,nncodec-default,zfp",
                         help="comma-separated peers to run")
+    parser.add_argument("--output", help="the JSON report (default: Benchmarks/peers/at-target/MODEL.json)")
     arguments = parser.parse_args()
 
     configuration = f"Configs/models/{arguments.model}.json"
@@ -250,8 +214,8 @@ def main():
     report = {"architecture": arguments.model, "weights": f"{arguments.model}.safetensors", "original_bytes": original_bytes,
               "weights_count": weight_count, "target_acc_loss": arguments.target,
               "uncompressed": {"validation": baseline, "test": baseline_test}, "rows": rows}
-    output = f"Benchmarks/peers/at-target/{arguments.model}.json"
-    os.makedirs(os.path.dirname(output), exist_ok=True)
+    output = arguments.output or f"Benchmarks/peers/at-target/{arguments.model}.json"
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     with open(output + ".partial", "w") as handle:
         json.dump(report, handle, indent=2, sort_keys=True)
         handle.write("\n")

@@ -20,7 +20,6 @@ import importlib.abc
 import importlib.machinery
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,9 @@ import time
 import types
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from safetensors_file import read_model, write_model  # noqa: E402
 
 # The codec benchmark's bounds, then two coarser ones near the tuner's operating point (~1 bit/weight on LeNets).
 BOUNDS = [("abs", 1e-3), ("abs", 5e-3), ("abs", 1e-2), ("rel", 1e-2), ("abs", 2e-2), ("abs", 5e-2)]
@@ -42,27 +44,10 @@ def synthetic_tensors():
     ]
 
 
-def read_safetensors(path):
-    with open(path, "rb") as handle:
-        length = struct.unpack("<Q", handle.read(8))[0]
-        header = json.loads(handle.read(length))
-        data = handle.read()
-    tensors = []
-    for name, entry in header.items():
-        if name == "__metadata__" or entry["dtype"] != "F32":
-            continue
-        start, end = entry["data_offsets"]
-        array = np.frombuffer(data[start:end], dtype=np.float32).reshape(entry["shape"])
-        if array.size >= 10_000:
-            tensors.append((f"{os.path.basename(path).removesuffix('.safetensors')}:{name}", array.copy()))
-    return tensors
-
-
-def write_safetensors(path, array):
-    header = json.dumps({"w": {"dtype": "F32", "shape": list(array.shape), "data_offsets": [0, array.nbytes]}}).encode()
-    header += b" " * ((8 - len(header) % 8) % 8)
-    with open(path, "wb") as handle:
-        handle.write(struct.pack("<Q", len(header)) + header + np.ascontiguousarray(array).tobytes())
+def model_tensors(path):
+    """The float32 tensors of >= 10 000 elements of a model file, named model:tensor."""
+    model = os.path.basename(path).removesuffix(".safetensors")
+    return [(f"{model}:{name}", array) for name, array in read_model(path)[0] if array.size >= 10_000]
 
 
 def median_time(runs, body):
@@ -82,26 +67,16 @@ def run_sznn(executable, array, mode, value, runs, folder):
     source = os.path.join(folder, "in.safetensors")
     packed = os.path.join(folder, "out.sznn")
     restored = os.path.join(folder, "back.safetensors")
-    write_safetensors(source, array)
+    write_model(source, [("w", array)], None)
     compress = [executable, "compress", source, "-o", packed, "--backend", "cabac", "--error-bound", repr(value),
                 "--mode", mode, "--lossless-below", "0"]
     encode, _ = median_time(runs, lambda: subprocess.run(compress, check=True, capture_output=True))
     decode, _ = median_time(runs, lambda: subprocess.run([executable, "decompress", packed, "-o", restored],
                                                          check=True, capture_output=True))
-    output = read_safetensors_any(restored)
+    output = dict(read_model(restored)[0])["w"]
     report = json.loads(subprocess.run([executable, "inspect", packed, "--json"], check=True, capture_output=True).stdout)
     payload = sum(tensor["bytes"] for tensor in report["tensors"])
     return os.path.getsize(packed), encode, decode, output, payload
-
-
-def read_safetensors_any(path):
-    with open(path, "rb") as handle:
-        length = struct.unpack("<Q", handle.read(8))[0]
-        header = json.loads(handle.read(length))
-        data = handle.read()
-    entry = header["w"]
-    start, end = entry["data_offsets"]
-    return np.frombuffer(data[start:end], dtype=np.float32).reshape(entry["shape"])
 
 
 def sz3(algorithm):
@@ -186,18 +161,18 @@ def nncodec_available():
         return False
 
 
+def nncodec_qp(bound, density=6):
+    """The largest qp whose step is <= 2·bound (rounding to nearest then keeps |error| <= bound)."""
+    levels, qp = 1 << density, -1500
+    while (levels + ((qp + 1) & (levels - 1))) * 2.0 ** (((qp + 1) >> density) - density) <= 2 * bound:
+        qp += 1
+    return qp
+
+
 def nncodec(array, mode, value, runs):
     from nncodec import nnc
-    bound = absolute_bound(array, mode, value)
     density = 6
-    levels = 1 << density
-    # The largest qp whose step is <= 2·bound (rounding to nearest then keeps |error| <= bound).
-    qp = -1500
-    while True:
-        step = (levels + ((qp + 1) & (levels - 1))) * 2.0 ** (((qp + 1) >> density) - density)
-        if step > 2 * bound:
-            break
-        qp += 1
+    qp = nncodec_qp(absolute_bound(array, mode, value), density)
     name = "w"
 
     def compress():
@@ -216,7 +191,7 @@ def main():
 
     tensors = synthetic_tensors()
     for path in sorted(glob.glob("Data/models/*.safetensors")):
-        tensors += read_safetensors(path)
+        tensors += model_tensors(path)
     peers = [("SZ3 NOPRED", sz3("nopred")), ("SZ3 default", sz3("default"))]
     if nncodec_available():
         peers.append(("NNCodec eb (d=6)", nncodec))

@@ -36,10 +36,7 @@ public final class LearnedBoundsMethod: CompressionMethod {
         let network = subject.network
         let original = Dictionary(uniqueKeysWithValues: subject.tensors.map { ($0.name, ($0.shape, $0.values)) })
         defer { try? network.loadParameters(original) }
-        let trainable = Set(network.trainableParameters.map(\.name))
-        let tensors = try subject.tensors.filter { trainable.contains($0.name) }.map {
-            try TunedTensor(name: $0.name, shape: $0.shape, values: $0.values, oracle: oracle)
-        }
+        let tensors = try subject.tunedTensors(oracle: oracle, method: name)
         var options = self.options
         options.targetAccuracyLoss = target
         let trainer = try CompressionAwareTrainer(network: network, training: training, validation: subject.validation, tensors: tensors,

@@ -57,14 +57,22 @@ public final class TunerMethod: CompressionMethod {
 
     /// The tuned tensors (rate models measured with `oracle`) and their squared gradients.
     func prepare(_ subject: ComparisonSubject) throws -> (tensors: [TunedTensor], squares: [String: [Double]]) {
-        let trainable = Set(subject.network.trainableParameters.map(\.name))
-        let chosen = subject.tensors.filter { trainable.contains($0.name) }
+        let tensors = try subject.tunedTensors(oracle: oracle, method: name)
         subject.progress("\(name.rawValue): measuring squared gradients")
-        let squares = try FisherAllocation.squaredGradients(network: subject.network, names: chosen.map(\.name), training: training, seed: seed)
-        let tensors = try chosen.enumerated().map { position, weights in
-            subject.progress("\(name.rawValue): measuring the rate of \(weights.name) (\(position + 1)/\(chosen.count))")
+        let squares = try FisherAllocation.squaredGradients(network: subject.network, names: tensors.map(\.name), training: training, seed: seed)
+        return (tensors, squares)
+    }
+}
+
+extension ComparisonSubject {
+    /// The trainable tensors with their rate models measured by `oracle`: what sz-nn's tuners
+    /// put a bound on (weights and biases; BatchNorm's running statistics stay exact).
+    func tunedTensors(oracle: @escaping RateOracle, method: MethodName) throws -> [TunedTensor] {
+        let trainable = Set(network.trainableParameters.map(\.name))
+        let chosen = tensors.filter { trainable.contains($0.name) }
+        return try chosen.enumerated().map { position, weights in
+            progress("\(method.rawValue): measuring the rate of \(weights.name) (\(position + 1)/\(chosen.count))")
             return try TunedTensor(name: weights.name, shape: weights.shape, values: weights.values, oracle: oracle)
         }
-        return (tensors, squares)
     }
 }
