@@ -6,7 +6,7 @@ PKG_CONFIG_MODULES := libzstd openblas zlib
 RELEASE_BIN := .build/release/sz-nn
 DEMO_DIR := .build/demo
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test client install uninstall bench clean
 
 all: build
 
@@ -43,6 +43,27 @@ demo: build
 test: build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## client: build and run Examples/client, a separate package that depends on this one by path
+## and runs the README's training-loop example (the library products are usable as dependencies).
+client: deps
+	cd Examples/client && $(SWIFT) run client
+
+## install: the release binary to $(PREFIX)/bin and the embedded defaults (demo models, their
+## architectures, MNIST) to $(PREFIX)/share/sz-nn, where the binary finds them from any folder.
+PREFIX ?= /usr/local
+SHARE_DIR := $(PREFIX)/share/sz-nn
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHARE_DIR)/Data/models $(DESTDIR)$(SHARE_DIR)/Data/mnist $(DESTDIR)$(SHARE_DIR)/Configs/models
+	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/sz-nn
+	install -m 644 Data/models/*.safetensors Data/models/README.md $(DESTDIR)$(SHARE_DIR)/Data/models
+	install -m 644 Data/mnist/* $(DESTDIR)$(SHARE_DIR)/Data/mnist
+	install -m 644 Configs/models/*.json $(DESTDIR)$(SHARE_DIR)/Configs/models
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/sz-nn (defaults in $(DESTDIR)$(SHARE_DIR))"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/sz-nn
+	rm -rf $(DESTDIR)$(SHARE_DIR)
 
 ## bench: the benchmarks of Benchmarks/ (results are committed there).
 bench: build

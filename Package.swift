@@ -12,6 +12,10 @@ let package = Package(
         .library(name: "SZNNCore", targets: ["SZNNCore"]),
         .library(name: "SZNNZstd", targets: ["SZNNZstd"]),
         .library(name: "SZNNCABAC", targets: ["SZNNCABAC"]),
+        // The network engine and the tuner, for training loops that learn weights and bounds
+        // together (README "In a training loop"; Examples/client depends on them by path).
+        .library(name: "SZNNEngine", targets: ["SZNNEngine"]),
+        .library(name: "SZNNTuner", targets: ["SZNNTuner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

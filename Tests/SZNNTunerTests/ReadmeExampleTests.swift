@@ -28,14 +28,13 @@ func trainWithBounds(network: Network, data: Dataset, tensors: [TunedTensor],
 struct ReadmeExampleTests {
     @Test("the README's training-loop example is this file's, and it runs")
     func example() throws {
-        let source = try String(contentsOfFile: #filePath, encoding: .utf8)
-        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
-        let begin = "// BEGIN README EXAMPLE\n", end = "// END README EXAMPLE"
-        let code = try #require(source.range(of: begin).flatMap { start in
-            source.range(of: end).map { String(source[start.upperBound..<$0.lowerBound]) }
-        })
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let code = try Self.example(in: try String(contentsOfFile: #filePath, encoding: .utf8))
         #expect(readme.contains(code), "README.md's example differs from \(#fileID)")
+        // `make client` builds and runs the same code from a separate package (Examples/client).
+        let client = try String(contentsOf: root.appendingPathComponent("Examples/client/Sources/client/main.swift"), encoding: .utf8)
+        #expect(try Self.example(in: client) == code, "Examples/client's example differs from \(#fileID)")
 
         let (network, _, _) = try ErrorBoundTunerTests.fixture()
         var generator = RandomGenerator(seed: 5)
@@ -46,6 +45,14 @@ struct ReadmeExampleTests {
                                          optimizer: SGD(learningRate: 0.01), steps: 5)
         #expect(bounds.count == 2)
         #expect(bounds.values.allSatisfy { $0.isFinite && $0 > 0 })
+    }
+
+    /// The code between the README example markers of `source`.
+    static func example(in source: String) throws -> String {
+        let begin = "// BEGIN README EXAMPLE\n", end = "// END README EXAMPLE"
+        return try #require(source.range(of: begin).flatMap { start in
+            source.range(of: end).map { String(source[start.upperBound..<$0.lowerBound]) }
+        })
     }
 
     @Test("the quantization surrogate puts the real reconstruction into the network")

@@ -107,8 +107,10 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let run = try CompareRun(architectureURL: URL(fileURLWithPath: model), weightsURL: URL(fileURLWithPath: weights),
-                                 dataURL: URL(fileURLWithPath: data), methods: selectedMethods(),
+        for path in [plot, jsonOutput].compactMap({ $0 }) { try OutputPath.checkWritable(path) }
+        let run = try CompareRun(architectureURL: URL(fileURLWithPath: DefaultResources.locate(model)),
+                                 weightsURL: URL(fileURLWithPath: DefaultResources.locate(weights)),
+                                 dataURL: URL(fileURLWithPath: DefaultResources.locate(data)), methods: selectedMethods(),
                                  tuningSteps: tuningSteps, learnEpochs: learnEpochs, seed: seed)
         let main = try run.run(target: targetAccLoss)
         var swept: [ComparisonRow] = []

@@ -91,7 +91,7 @@ struct CompressCommand: ParsableCommand {
     }
 
     /// The weights to compress (the embedded default when tuning without INPUT).
-    var inputPath: String { input ?? TuningDefaults.weights }
+    var inputPath: String { input ?? DefaultResources.locate(TuningDefaults.weights) }
 
     /// The output path: -o, or INPUT's name with `.sznn` in the current folder.
     var outputPath: String {
@@ -147,14 +147,15 @@ extension CompressCommand {
         options.steps = tuningSteps
         options.seed = seed
         options.surrogate = surrogate
-        let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: model),
-                            dataURL: URL(fileURLWithPath: data), outputURL: URL(fileURLWithPath: outputPath),
+        let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: DefaultResources.locate(model)),
+                            dataURL: URL(fileURLWithPath: DefaultResources.locate(data)), outputURL: URL(fileURLWithPath: outputPath),
                             options: options, backend: try backend.make(), sliceBounds: sliceBounds)
         try run.run().print(target: target, output: outputPath, json: json)
     }
 }
 
-/// The embedded defaults of `compress --target-acc-loss` (paths relative to the repository root).
+/// The embedded defaults of `compress --target-acc-loss` (paths relative to the repository root
+/// or the installed share folder; `DefaultResources.locate` finds them from any directory).
 enum TuningDefaults {
     static let weights = "Data/models/lenet5.safetensors"
     static let architecture = "Configs/models/lenet5.json"

@@ -323,7 +323,7 @@ struct TrainingLoop {
                     Terminal.progress(String(
                         format: "epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA ",
                         epoch, settings.epochs, index + 1, batches.count, lossSum / Double(seen), rate)
-                        + Self.clock((totalImages - done) / max(1e-9, rate)))
+                        + Format.clock((totalImages - done) / max(1e-9, rate)))
                 }
             }
             trainedImages += seen
@@ -339,10 +339,4 @@ struct TrainingLoop {
         return Result(validationAccuracy: accuracy, imagesPerSecond: Double(trainedImages) / max(1e-9, trainingSeconds))
     }
 
-    /// Seconds as m:ss (or h:mm:ss).
-    static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
-        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
-    }
 }

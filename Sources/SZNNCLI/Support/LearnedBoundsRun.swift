@@ -22,6 +22,7 @@ struct LearnedBoundsRun {
     let backend: any EntropyBackend
 
     func run() throws -> TuningRun.Report {
+        try OutputPath.checkWritable(outputURL.path)
         let started = Date()
         let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: settings.seed)
         let sourceBytes = try weightsURL.map(ModelLoader.readBytes)
@@ -46,12 +47,15 @@ struct LearnedBoundsRun {
             network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
             initialBounds: tensors.map { $0.scale / 4 }, optimizer: settings.makeOptimizer(),
             baselineAccuracy: baseline.0, options: options, oracle: oracle)
+        let trainingStarted = Date()
         try EngineBridge.translatingErrors {
             try trainer.run { state in
                 let drop = state.lastDrop.map { String(format: "%.2f pp", $0) } ?? "-"
                 Terminal.progress(String(format: "training weights and bounds: epoch %d/%d  batch %d/%d  loss %.4f  est. ",
                                          state.epoch, state.epochs, state.batch, state.batches, state.loss)
-                                  + "\(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)")
+                                  + "\(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)  "
+                                  + Format.eta(started: trainingStarted, done: (state.epoch - 1) * state.batches + state.batch,
+                                               total: state.epochs * state.batches))
             }
         }
 

@@ -10,10 +10,28 @@ enum Terminal {
     /// True when standard error is a terminal, so redrawn progress lines make sense.
     static let interactive = isatty(2) != 0
 
-    /// Redraws one progress line on an interactive terminal; silent otherwise.
+    /// Seconds between two plain progress lines when standard error is a log, not a terminal.
+    static let logInterval: TimeInterval = 10
+
+    /// When the last plain progress line went to a log; guarded by `logLock`.
+    nonisolated(unsafe) private static var lastLogged = Date.distantPast
+    private static let logLock = NSLock()
+
+    /// Shows progress: a redrawn line on a terminal, a plain line every `logInterval` seconds in a log.
+    ///
+    /// Long runs (tuning, compare) are then visible in CI logs too, without flooding them.
     static func progress(_ text: String) {
-        guard interactive else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            return
+        }
+        let now = Date()
+        let due = logLock.withLock {
+            guard now.timeIntervalSince(lastLogged) >= logInterval else { return false }
+            lastLogged = now
+            return true
+        }
+        if due { log(text) }
     }
 
     /// Clears the progress line.
@@ -75,4 +93,18 @@ enum Format {
     }
 
     static func bound(_ value: Double) -> String { String(format: "%.3g", value) }
+
+    /// Seconds as m:ss (or h:mm:ss).
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.isFinite ? max(0, seconds).rounded() : 0)
+        let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
+        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
+    }
+
+    /// "ETA m:ss" for a job `done` of `total` units into it since `started` (a linear estimate).
+    static func eta(started: Date, done: Int, total: Int) -> String {
+        guard done > 0, total > done else { return done >= total ? "ETA 0:00" : "ETA -" }
+        let elapsed = Date().timeIntervalSince(started)
+        return "ETA " + clock(elapsed / Double(done) * Double(total - done))
+    }
 }

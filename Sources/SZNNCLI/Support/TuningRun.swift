@@ -29,6 +29,7 @@ struct TuningRun {
     }
 
     func run() throws -> Report {
+        try OutputPath.checkWritable(outputURL.path)
         let started = Date()
         let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: 0)
         let sourceBytes = try ModelLoader.readBytes(weightsURL)
@@ -86,10 +87,12 @@ struct TuningRun {
 
     /// Runs `tuner` with a progress line.
     static func tune(_ tuner: AccuracyTargetTuner) throws -> TuningOutcome {
-        try EngineBridge.translatingErrors {
+        let started = Date()
+        return try EngineBridge.translatingErrors {
             try tuner.run { state in
                 let drop = state.lastDrop.map { String(format: "%.2f pp", $0) } ?? "-"
-                Terminal.progress("tuning [\(state.phase)] step \(state.step)/\(state.totalSteps)  est. \(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)")
+                Terminal.progress("tuning [\(state.phase)] step \(state.step)/\(state.totalSteps)  est. \(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)  "
+                                  + Format.eta(started: started, done: state.step, total: state.totalSteps))
             }
         }
     }
