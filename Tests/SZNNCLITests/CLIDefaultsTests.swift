@@ -30,3 +30,22 @@ struct CLIDefaultsTests {
         #expect(harness.contents().isEmpty)
     }
 }
+
+/// Negative numbers are values, so the range check explains what is wrong instead of "missing value".
+@Suite("CLI negative values")
+struct CLINegativeValueTests {
+    @Test("a negative number reaches the option's own range check (exit 64)", arguments: [
+        (["compress", "m.safetensors", "-o", "m.sznn", "--error-bound", "-1"], "--error-bound"),
+        (["compress", "m.safetensors", "-o", "m.sznn", "--lossless-below", "-5"], "--lossless-below"),
+        (["compress", "--target-acc-loss", "-0.5"], "--target-acc-loss"),
+        (["train", "--model", "a.json", "-o", "w.safetensors", "--lr", "-0.1"], "--lr"),
+    ])
+    func negativeValues(arguments: [String], option: String) throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let outcome = try harness.run(arguments)
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains(option), "\(outcome.standardError)")
+        #expect(!outcome.standardError.lowercased().contains("missing value"), "\(outcome.standardError)")
+    }
+}

@@ -26,7 +26,7 @@ struct CompareCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The largest allowed validation top-1 drop, in percentage points.")
+    @Option(name: .long, parsing: .unconditional, help: "The largest allowed validation top-1 drop, in percentage points.")
     var targetAccLoss: Double
 
     @Option(name: .long, help: "The architecture of the weights.")
@@ -47,10 +47,10 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "With --plot: comma-separated targets (percentage points) to sweep.")
     var sweep: String = "0.1,0.25,0.5,1,2"
 
-    @Option(name: .long, help: "Gradient steps of sz-nn's gradient tuner.")
+    @Option(name: .long, parsing: .unconditional, help: "Gradient steps of sz-nn's gradient tuner.")
     var tuningSteps: Int = 240
 
-    @Option(name: .long, help: "Epochs of compression-aware training for the learn-error-bounds method.")
+    @Option(name: .long, parsing: .unconditional, help: "Epochs of compression-aware training for the learn-error-bounds method.")
     var learnEpochs: Int = 2
 
     @Option(name: .long, help: "The random seed of sz-nn's tuner.")

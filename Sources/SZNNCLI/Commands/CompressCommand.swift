@@ -27,7 +27,7 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The .sznn file to write (written atomically); default: INPUT's name with .sznn, in the current folder.")
     var output: String?
 
-    @Option(name: .long, help: "Learn per-tensor bounds so that validation top-1 drops by at most this many percentage points.")
+    @Option(name: .long, parsing: .unconditional, help: "Learn per-tensor bounds so that validation top-1 drops by at most this many percentage points.")
     var targetAccLoss: Double?
 
     @Option(name: .long, help: "With --target-acc-loss: the architecture of the weights.")
@@ -39,7 +39,7 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, help: "With --target-acc-loss: gradient (Fisher start, then gradient descent) or fisher (closed form only).")
     var tuner: TuningMethod = .gradient
 
-    @Option(name: .long, help: "With --target-acc-loss: gradient steps on the bounds.")
+    @Option(name: .long, parsing: .unconditional, help: "With --target-acc-loss: gradient steps on the bounds.")
     var tuningSteps: Int = 240
 
     @Option(name: .long, help: "With --target-acc-loss: the random seed (noise, batches).")
@@ -52,7 +52,7 @@ struct CompressCommand: ParsableCommand {
           help: "With --target-acc-loss: give each input column of a dense layer (output channel of a convolution) its own Fisher-allocated bound (off by default: on the LeNets it does not pay for its bound vector).")
     var sliceBounds = false
 
-    @Option(name: .long, help: "The error bound: absolute, or a fraction of each tensor's value range with --mode rel. 0 = lossless.")
+    @Option(name: .long, parsing: .unconditional, help: "The error bound: absolute, or a fraction of each tensor's value range with --mode rel. 0 = lossless.")
     var errorBound: Double = 1e-3
 
     @Option(name: .long, help: "How --error-bound is read: abs or rel.")
@@ -63,7 +63,7 @@ struct CompressCommand: ParsableCommand {
 
     @OptionGroup var backend: BackendOptions
 
-    @Option(name: .long, help: "Float tensors with fewer elements than this are stored losslessly.")
+    @Option(name: .long, parsing: .unconditional, help: "Float tensors with fewer elements than this are stored losslessly.")
     var losslessBelow: Int = 256
 
     @Option(name: .long, help: "A JSON file of per-tensor overrides by name or glob (see Configs/README.md).")
@@ -173,7 +173,7 @@ struct BackendOptions: ParsableArguments {
     // Level 1 by default: quantization indices are near-i.i.d., so zstd's deeper match search
     // finds nothing and its matches cost more than literals (1 is smaller *and* ~45 % faster
     // than 3 on the Laplace benchmark and on LeNet-5).
-    @Option(name: .long, help: "The zstd compression level (1 … 22).")
+    @Option(name: .long, parsing: .unconditional, help: "The zstd compression level (1 … 22).")
     var zstdLevel: Int = 1
 
     func make() throws -> any EntropyBackend { try Backends.make(backend, zstdLevel: zstdLevel) }

@@ -28,10 +28,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Folder with the four MNIST .gz files.")
     var data: String = "Data/mnist"
 
-    @Option(name: .long, help: "Images per inference batch.")
+    @Option(name: .long, parsing: .unconditional, help: "Images per inference batch.")
     var batchSize: Int = 128
 
-    @Option(name: .long, help: "OpenBLAS threads.")
+    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads.")
     var threads: Int = 2
 
     @Option(name: .long, help: "The split(s) to evaluate: validation, test or both.")

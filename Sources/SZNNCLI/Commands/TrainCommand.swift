@@ -32,31 +32,31 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Folder with the four MNIST .gz files.")
     var data: String = "Data/mnist"
 
-    @Option(name: .long, help: "Number of passes over the training split.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of passes over the training split.")
     var epochs: Int?
 
-    @Option(name: .customLong("lr"), help: "Initial learning rate.")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Initial learning rate.")
     var learningRate: Float?
 
-    @Option(name: .long, help: "Images per optimisation step.")
+    @Option(name: .long, parsing: .unconditional, help: "Images per optimisation step.")
     var batchSize: Int?
 
     @Option(name: .long, help: "Optimizer: sgd (with momentum) or adam.")
     var optimizer: OptimizerName?
 
-    @Option(name: .long, help: "SGD momentum.")
+    @Option(name: .long, parsing: .unconditional, help: "SGD momentum.")
     var momentum: Float?
 
-    @Option(name: .long, help: "L2 weight decay.")
+    @Option(name: .long, parsing: .unconditional, help: "L2 weight decay.")
     var weightDecay: Float?
 
-    @Option(name: .customLong("lr-decay"), help: "Factor applied to the learning rate after each epoch.")
+    @Option(name: .customLong("lr-decay"), parsing: .unconditional, help: "Factor applied to the learning rate after each epoch.")
     var learningRateDecay: Float?
 
     @Option(name: .long, help: "Seed for initialisation, shuffling and dropout.")
     var seed: UInt64?
 
-    @Option(name: .long, help: "OpenBLAS threads.")
+    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads.")
     var threads: Int = 2
 
     @Option(name: .long, help: ArgumentHelp(
@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Learn the weights and their error bounds together and write a compressed .sznn (needs --target-acc-loss).")
     var learnErrorBounds = false
 
-    @Option(name: .long, help: "With --learn-error-bounds: the largest validation top-1 drop, in percentage points.")
+    @Option(name: .long, parsing: .unconditional, help: "With --learn-error-bounds: the largest validation top-1 drop, in percentage points.")
     var targetAccLoss: Double?
 
     @Option(name: .long, help: "With --learn-error-bounds: start from these weights (.safetensors, .npz or .sznn) instead of from scratch.")
@@ -78,7 +78,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "With --learn-error-bounds: the error model trained against: quantization (the real quantizer's error, as quantization-aware training) or uniform (e·U noise).")
     var surrogate: ErrorBoundTuner.Surrogate = .quantizationError
 
-    @Option(name: .long, help: "With --learn-error-bounds: Adam's step size on ln(error bound) per step.")
+    @Option(name: .long, parsing: .unconditional, help: "With --learn-error-bounds: Adam's step size on ln(error bound) per step.")
     var boundLearningRate: Double = 0.02
 
     @OptionGroup var backend: BackendOptions

@@ -20,7 +20,7 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The .sznn file or the reconstructed model to check.")
     var other: String
 
-    @Option(name: .long, help: "For a reconstructed OTHER: the bound to check against.")
+    @Option(name: .long, parsing: .unconditional, help: "For a reconstructed OTHER: the bound to check against.")
     var errorBound: Double?
 
     @Option(name: .long, help: "How --error-bound is read: abs or rel.")
