@@ -65,14 +65,13 @@ public final class TunerMethod: CompressionMethod {
 }
 
 extension ComparisonSubject {
-    /// The trainable tensors with their rate models measured by `oracle`: what sz-nn's tuners
-    /// put a bound on (weights and biases; BatchNorm's running statistics stay exact).
+    /// What sz-nn's tuners put a bound on, as `compress --target-acc-loss` chooses it by default
+    /// (`TunedTensorSelection`): trainable tensors of at least 256 elements; biases, other tiny
+    /// tensors and BatchNorm's running statistics stay exact. Rate models measured by `oracle`.
     func tunedTensors(oracle: @escaping RateOracle, method: MethodName) throws -> [TunedTensor] {
-        let trainable = Set(network.trainableParameters.map(\.name))
-        let chosen = tensors.filter { trainable.contains($0.name) }
-        return try chosen.enumerated().map { position, weights in
-            progress("\(method.rawValue): measuring the rate of \(weights.name) (\(position + 1)/\(chosen.count))")
-            return try TunedTensor(name: weights.name, shape: weights.shape, values: weights.values, oracle: oracle)
-        }
+        let model = try model()
+        let names = TunedTensorSelection.names(of: model, trainable: Set(network.trainableParameters.map(\.name)),
+                                               plan: CompressionPlan(defaultRule: .init()))
+        return try TunedTensorSelection.measure(model, names: names, oracle: oracle, progress: { progress("\(method.rawValue): \($0)") })
     }
 }

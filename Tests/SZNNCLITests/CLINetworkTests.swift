@@ -35,16 +35,26 @@ struct CLINetworkTests {
         #expect(report["validation_images"] as? Int == 5000)
     }
 
-    @Test("compress --target-acc-loss meets the target on validation, writes a file that verifies and evaluates")
+    @Test("compress --target-acc-loss meets the target on validation, keeps --config's rules and tiny tensors exact, writes a file that verifies and evaluates")
     func tuneMeetsTarget() throws {
         let harness = try CLIHarness()
         defer { harness.cleanUp() }
         let output = harness.path("tuned.sznn")
+        let config = harness.path("rules.json")
+        try Data(#"{"tensors": [{"match": "fc3.weight", "error_bound": 0.01}, {"match": "fc1.bias", "lossless": true}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: config))
         let outcome = try harness.run("compress", Self.path("Data/models/lenet-300-100.safetensors"),
                                       "--model", Self.path("Configs/models/lenet-300-100.json"), "--data", Self.path("Data/mnist"),
-                                      "--target-acc-loss", "1.0", "--tuner", "fisher", "-o", output, "--json")
+                                      "--target-acc-loss", "1.0", "--tuner", "fisher", "--config", config, "-o", output, "--json")
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let report = try CLIHarness.json(outcome)
+        let records = try #require(report["tensors"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: records.map { ($0["name"] as? String ?? "", $0) })
+        for name in ["fc1.bias", "fc2.bias", "fc3.bias"] {   // a rule, then two below --lossless-below (256)
+            #expect(byName[name]?["lossless"] as? Bool == true, "\(name) must be stored exactly")
+        }
+        #expect(byName["fc3.weight"]?["error_bound"] as? Double == 0.01, "the pinned bound is not tuned")
+        #expect(byName["fc1.weight"]?["lossless"] as? Bool == false)
         let validation = try #require(report["validation"] as? [String: Double])
         let drop = ((validation["original"] ?? 0) - (validation["compressed"] ?? 1)) * 100
         #expect(drop <= 1.0 + 1e-9)
@@ -66,6 +76,15 @@ struct CLINetworkTests {
         #expect(mismatch.errorLines.first?.hasPrefix("error E601") == true, "\(mismatch.standardError)")
         for target in ["100", "-1", "nan"] {
             #expect(try harness.run("compress", "--target-acc-loss=\(target)", "-o", harness.path("y.sznn")).status == 64)
+        }
+        // Each mode refuses the other's options instead of ignoring them.
+        let mixed = [["compress", "--target-acc-loss", "0.5", "--error-bound", "1e-3", "-o", harness.path("y.sznn")],
+                     ["compress", "--target-acc-loss", "0.5", "--predictor", "zero", "-o", harness.path("y.sznn")],
+                     ["compress", Self.path("Data/models/lenet5.safetensors"), "--tuner", "fisher", "-o", harness.path("y.sznn")],
+                     ["compress", Self.path("Data/models/lenet5.safetensors"), "--data", "Data/mnist", "-o", harness.path("y.sznn")]]
+        for arguments in mixed {
+            let outcome = try harness.run(arguments)
+            #expect(outcome.status == 64, "\(arguments): \(outcome.standardError)")
         }
         let unreadable = try harness.run("compress", Self.path("Data/models/lenet-300-100.safetensors"),
                                          "--model", Self.path("Configs/models/lenet-300-100.json"), "--data", harness.path("no-such-folder"),

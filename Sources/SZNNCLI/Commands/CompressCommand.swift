@@ -30,43 +30,43 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Learn per-tensor bounds so that validation top-1 drops by at most this many percentage points.")
     var targetAccLoss: Double?
 
-    @Option(name: .long, help: "With --target-acc-loss: the architecture of the weights.")
-    var model: String = TuningDefaults.architecture
+    @Option(name: .long, help: "With --target-acc-loss: the architecture of the weights (default \(TuningDefaults.architecture)).")
+    var model: String?
 
-    @Option(name: .long, help: "With --target-acc-loss: the folder with the MNIST .gz files.")
-    var data: String = TuningDefaults.data
+    @Option(name: .long, help: "With --target-acc-loss: the folder with the MNIST .gz files (default \(TuningDefaults.data)).")
+    var data: String?
 
-    @Option(name: .long, help: "With --target-acc-loss: gradient (Fisher start, then gradient descent) or fisher (closed form only).")
-    var tuner: TuningMethod = .gradient
+    @Option(name: .long, help: "With --target-acc-loss: gradient (Fisher start, then gradient descent; the default) or fisher (closed form only).")
+    var tuner: TuningMethod?
 
-    @Option(name: .long, parsing: .unconditional, help: "With --target-acc-loss: gradient steps on the bounds.")
-    var tuningSteps: Int = 240
+    @Option(name: .long, parsing: .unconditional, help: "With --target-acc-loss: gradient steps on the bounds (default 240).")
+    var tuningSteps: Int?
 
-    @Option(name: .long, help: "With --target-acc-loss: the random seed (noise, batches).")
-    var seed: UInt64 = 0
+    @Option(name: .long, help: "With --target-acc-loss: the random seed (noise, batches; default 0).")
+    var seed: UInt64?
 
-    @Option(name: .long, help: "With --tuner gradient: the error model behind the gradients: uniform (e·U noise) or quantization (the real quantizer's error).")
-    var surrogate: ErrorBoundTuner.Surrogate = .uniformNoise
+    @Option(name: .long, help: "With --tuner gradient: the error model behind the gradients: uniform (e·U noise) or quantization (the real quantizer's error); default uniform.")
+    var surrogate: ErrorBoundTuner.Surrogate?
 
     @Flag(name: .long, inversion: .prefixedNo,
           help: "With --target-acc-loss: give each input column of a dense layer (output channel of a convolution) its own Fisher-allocated bound (off by default: on the LeNets it does not pay for its bound vector).")
-    var sliceBounds = false
+    var sliceBounds: Bool?
 
-    @Option(name: .long, parsing: .unconditional, help: "The error bound: absolute, or a fraction of each tensor's value range with --mode rel. 0 = lossless.")
-    var errorBound: Double = 1e-3
+    @Option(name: .long, parsing: .unconditional, help: "The error bound: absolute, or a fraction of each tensor's value range with --mode rel. 0 = lossless. Default 1e-3; without --target-acc-loss only.")
+    var errorBound: Double?
 
-    @Option(name: .long, help: "How --error-bound is read: abs or rel.")
-    var mode: ErrorBoundMode = .absolute
+    @Option(name: .long, help: "How --error-bound is read: abs (the default) or rel.")
+    var mode: ErrorBoundMode?
 
-    @Option(name: .long, help: "The predictor: auto (chosen per tensor by the estimated size of a sample), \(PredictorKind.allCases.map(\.name).joined(separator: ", ")).")
-    var predictor: PredictorChoice = .automatic
+    @Option(name: .long, help: "The predictor: auto (chosen per tensor by the estimated size of a sample), \(PredictorKind.allCases.map(\.name).joined(separator: ", ")). Default auto; without --target-acc-loss only.")
+    var predictor: PredictorChoice?
 
     @OptionGroup var backend: BackendOptions
 
-    @Option(name: .long, parsing: .unconditional, help: "Float tensors with fewer elements than this are stored losslessly.")
+    @Option(name: .long, parsing: .unconditional, help: "Float tensors with fewer elements than this are stored losslessly (also when tuning).")
     var losslessBelow: Int = 256
 
-    @Option(name: .long, help: "A JSON file of per-tensor overrides by name or glob (see Configs/README.md).")
+    @Option(name: .long, help: "A JSON file of per-tensor overrides by name or glob (see Configs/README.md). When tuning, its lossless rules and fixed bounds are kept and those tensors are not tuned.")
     var config: String?
 
     @Flag(name: .long, help: "Print the report as JSON.")
@@ -77,11 +77,20 @@ struct CompressCommand: ParsableCommand {
             guard targetAccLoss >= 0, targetAccLoss < 100 else {
                 throw ValidationError("--target-acc-loss is in percentage points and must be in [0, 100); got \(targetAccLoss)")
             }
-            guard tuningSteps > 0 else { throw ValidationError("--tuning-steps must be > 0") }
-        } else if input == nil {
-            throw ValidationError("give the model to compress, or --target-acc-loss to tune the embedded default")
+            if let tuningSteps, tuningSteps <= 0 { throw ValidationError("--tuning-steps must be > 0") }
+            let fixedBoundOptions = [("--error-bound", errorBound != nil), ("--mode", mode != nil), ("--predictor", predictor != nil)]
+            if let given = fixedBoundOptions.first(where: \.1) {
+                throw ValidationError("\(given.0) does not apply with --target-acc-loss: the tuner learns the bounds; pin a tensor's bound or predictor with --config")
+            }
+        } else {
+            guard input != nil else { throw ValidationError("give the model to compress, or --target-acc-loss to tune the embedded default") }
+            let tuningOptions = [("--model", model != nil), ("--data", data != nil), ("--tuner", tuner != nil), ("--tuning-steps", tuningSteps != nil),
+                                 ("--seed", seed != nil), ("--surrogate", surrogate != nil), ("--[no-]slice-bounds", sliceBounds != nil)]
+            if let given = tuningOptions.first(where: \.1) {
+                throw ValidationError("\(given.0) applies only with --target-acc-loss")
+            }
         }
-        guard errorBound.isFinite, errorBound >= 0 else {
+        if let errorBound, !(errorBound.isFinite && errorBound >= 0) {
             throw ValidationError("--error-bound must be a finite number >= 0 (0 means lossless); got \(errorBound)")
         }
         guard losslessBelow >= 0 else { throw ValidationError("--lossless-below must be >= 0") }
@@ -104,9 +113,8 @@ struct CompressCommand: ParsableCommand {
         let inputURL = URL(fileURLWithPath: inputPath)
         let sourceBytes = try ModelLoader.readBytes(inputURL)
         let model = try ModelFile.read(from: inputURL)
-        let rule = CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor.kind)
-        let plan = try config.map { try CompressionPlan.load(from: URL(fileURLWithPath: $0), defaultRule: rule, losslessBelowElements: losslessBelow) }
-            ?? CompressionPlan(defaultRule: rule, losslessBelowElements: losslessBelow)
+        let mode = mode ?? .absolute, errorBound = errorBound ?? 1e-3, predictor = predictor ?? .automatic
+        let plan = try makePlan(CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor.kind))
         let coder = try backend.make()
         let metadata: [String: Any] = [
             "tool": "sz-nn \(SZNNCommand.toolVersion)",
@@ -143,14 +151,25 @@ extension CompressCommand {
     /// Learns per-tensor bounds against the accuracy target, then compresses and verifies.
     func runTuning(target: Double) throws {
         var options = TuningOptions(targetAccuracyLoss: target)
-        options.method = tuner
-        options.steps = tuningSteps
-        options.seed = seed
-        options.surrogate = surrogate
-        let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath), architectureURL: URL(fileURLWithPath: DefaultResources.locate(model)),
-                            dataURL: URL(fileURLWithPath: DefaultResources.locate(data)), outputURL: URL(fileURLWithPath: outputPath),
-                            options: options, backend: try backend.make(), sliceBounds: sliceBounds)
+        if let tuner { options.method = tuner }
+        if let tuningSteps { options.steps = tuningSteps }
+        if let seed { options.seed = seed }
+        if let surrogate { options.surrogate = surrogate }
+        // No default bound: tensors the plan neither makes lossless nor pins are the tuner's.
+        let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath),
+                            architectureURL: URL(fileURLWithPath: DefaultResources.locate(model ?? TuningDefaults.architecture)),
+                            dataURL: URL(fileURLWithPath: DefaultResources.locate(data ?? TuningDefaults.data)),
+                            outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
+                            sliceBounds: sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
         try run.run().print(target: target, output: outputPath, json: json)
+    }
+}
+
+extension CompressCommand {
+    /// The plan of `--config` (if any) and `--lossless-below` on top of `rule`, the command line's settings.
+    func makePlan(_ rule: CompressionPlan.Rule) throws -> CompressionPlan {
+        try config.map { try CompressionPlan.load(from: URL(fileURLWithPath: $0), defaultRule: rule, losslessBelowElements: losslessBelow) }
+            ?? CompressionPlan(defaultRule: rule, losslessBelowElements: losslessBelow)
     }
 }
 

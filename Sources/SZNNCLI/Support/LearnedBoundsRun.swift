@@ -42,7 +42,9 @@ struct LearnedBoundsRun {
         let baseline = try EngineBridge.translatingErrors { (try network.accuracy(on: mnist.validation), try network.accuracy(on: mnist.test)) }
         let oracle = Backends.tensorRateFunction(of: backend)
         let startModel = try EngineBridge.model(from: network)
-        let tensors = try TuningRun.tunedTensors(of: startModel, names: TuningRun.tunedNames(startModel, network: network), oracle: oracle)
+        let plan = CompressionPlan(defaultRule: .init())
+        let names = TunedTensorSelection.names(of: startModel, trainable: Set(network.trainableParameters.map(\.name)), plan: plan)
+        let tensors = try TunedTensorSelection.measure(startModel, names: names, oracle: oracle, progress: Terminal.progress)
         let trainer = try CompressionAwareTrainer(
             network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
             initialBounds: tensors.map { $0.scale / 4 }, optimizer: settings.makeOptimizer(),
@@ -72,7 +74,7 @@ struct LearnedBoundsRun {
             "target_acc_loss": options.targetAccuracyLoss, "tuner": "learn-error-bounds", "training": settings.summary,
             "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent,
         ]
-        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, outputURL: outputURL,
+        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, plan: plan, outputURL: outputURL,
                                     targetAccuracyLoss: options.targetAccuracyLoss)
         return try output.write(try EngineBridge.model(from: network), tensors: learned.tensors, outcome: outcome,
                                 originalTest: baseline.1, started: started,

@@ -16,6 +16,9 @@ struct TuningRun {
     let backend: any EntropyBackend
     /// Whether slices (dense input columns, conv output channels) get their own bounds.
     let sliceBounds: Bool
+    /// The user's rules (`--config`, `--lossless-below`) without a default bound: what they make
+    /// lossless or pin is kept, everything else trainable is tuned.
+    let plan: CompressionPlan
 
     /// What the run measured, for the text and JSON reports.
     struct Report {
@@ -38,16 +41,16 @@ struct TuningRun {
         Terminal.progress("loading MNIST from \(dataURL.path)")
         let mnist = try EngineBridge.loadMNIST(from: dataURL)
 
-        // Every trainable float tensor is tuned; buffers (BatchNorm statistics) stay lossless.
-        let names = TuningRun.tunedNames(model, network: network)
+        // Trainable float tensors are tuned unless the plan keeps them; buffers (BatchNorm statistics) stay lossless.
+        let names = TunedTensorSelection.names(of: model, trainable: Set(network.trainableParameters.map(\.name)), plan: plan)
         Terminal.progress("measuring squared gradients (Fisher)")
         let squares = try EngineBridge.translatingErrors {
             try FisherAllocation.squaredGradients(network: network, names: names, training: mnist.train, seed: options.seed)
         }
-        let tensors = try TuningRun.tunedTensors(of: model, names: names, oracle: Backends.tensorRateFunction(of: backend)) { tensor in
+        let tensors = try TunedTensorSelection.measure(model, names: names, oracle: Backends.tensorRateFunction(of: backend), slices: { tensor in
             guard sliceBounds, let axis = FisherAllocation.sliceAxis(shape: tensor.shape), let square = squares[tensor.name] else { return nil }
             return (axis, FisherAllocation.sliceFactors(squares: square, shape: tensor.shape, axis: axis))
-        }
+        }, progress: Terminal.progress)
         let tuner = try EngineBridge.translatingErrors {
             try AccuracyTargetTuner(network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
                                     fisherSquares: squares, options: options)
@@ -56,33 +59,11 @@ struct TuningRun {
         let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: mnist.test) }
         let settings: [String: Any] = ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
                                        "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent]
-        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, outputURL: outputURL,
+        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, plan: plan, outputURL: outputURL,
                                     targetAccuracyLoss: options.targetAccuracyLoss)
         return try output.write(model, tensors: tensors, outcome: outcome, originalTest: originalTest, started: started,
                                 metadata: VerifiedOutput.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settings),
                                 extraEvaluations: 0)
-    }
-
-    /// The names of the tensors the tuner learns bounds for: the network's trainable float tensors.
-    static func tunedNames(_ model: Model, network: Network) -> [String] {
-        let trainable = Set(network.trainableParameters.map(\.name))
-        return model.tensors.map(\.name).filter(trainable.contains)
-    }
-
-    /// Measures the rate model of each named tensor of `model`; `slices` gives a tensor's
-    /// slice axis and factors, or nil for one bound.
-    static func tunedTensors(of model: Model, names: [String], oracle: @escaping RateOracle,
-                             slices: (Tensor) -> (axis: Int, factors: [Double])? = { _ in nil }) throws -> [TunedTensor] {
-        let wanted = Set(names)
-        var tensors: [TunedTensor] = []
-        for tensor in model.tensors where wanted.contains(tensor.name) {
-            Terminal.progress("measuring the rate of \(tensor.name) (\(tensors.count + 1)/\(names.count))")
-            guard let values = tensor.floatValues() else { continue }
-            let slice = slices(tensor)
-            tensors.append(try TunedTensor(name: tensor.name, shape: tensor.shape, values: values, sliceAxis: slice?.axis,
-                                           sliceFactors: slice?.factors ?? [], oracle: oracle))
-        }
-        return tensors
     }
 
     /// Runs `tuner` with a progress line.

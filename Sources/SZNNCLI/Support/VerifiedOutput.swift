@@ -9,6 +9,8 @@ struct VerifiedOutput {
     let network: Network
     let mnist: MNIST
     let backend: any EntropyBackend
+    /// How the tensors that are not tuned are coded (lossless, or a bound a rule pins).
+    let plan: CompressionPlan
     let outputURL: URL
     let targetAccuracyLoss: Double
 
@@ -23,12 +25,12 @@ struct VerifiedOutput {
         return metadata
     }
 
-    /// Compresses `model` with `outcome`'s bounds on `tensors` (everything else lossless),
+    /// Compresses `model` with `outcome`'s bounds on `tensors` (everything else as `plan` says),
     /// verifies the drop on the decoded bytes, writes them, and reports.
     func write(_ model: Model, tensors: [TunedTensor], outcome: TuningOutcome, originalTest: Double, started: Date,
                metadata: [String: Any], extraEvaluations: Int) throws -> TuningRun.Report {
         Terminal.progress("compressing and verifying")
-        var plan = CompressionPlan(defaultRule: .init(errorBound: 0), losslessBelowElements: 0)
+        var plan = self.plan
         for (tensor, bound) in zip(tensors, outcome.bounds) { plan.boundsByName[tensor.name] = try tensor.errorBounds(bound) }
         let container = try ModelCodec.compress(model, plan: plan, backend: backend, metadata: metadata)
         let bytes = try ContainerEncoder.encode(container)

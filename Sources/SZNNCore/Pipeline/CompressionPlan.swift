@@ -67,6 +67,17 @@ public struct CompressionPlan: Sendable {
         return bounds.isLossless ? nil : TensorSettings(bounds: bounds, predictor: rule.predictor ?? .zero)
     }
 
+    /// Whether the tuner chooses this tensor's bound: a float tensor that the plan neither stores
+    /// losslessly (by a rule, or as smaller than `losslessBelowElements`) nor gives a fixed bound.
+    ///
+    /// A tuning plan leaves the default rule's `errorBound` unset, so only the rules of a
+    /// `--config` file pin bounds; every tensor that is not tuned is coded by `settings(for:)`.
+    public func leavesBoundToTuner(_ tensor: Tensor) -> Bool {
+        let rule = rule(for: tensor.name)
+        let small = tensor.elementCount < losslessBelowElements && rule.lossless == nil
+        return tensor.dtype.isFloatingPoint && rule.lossless != true && !small && rule.errorBound == nil
+    }
+
     /// Reads the overrides of a JSON plan file on top of `defaultRule` (the command-line settings).
     public static func load(from url: URL, defaultRule: Rule, losslessBelowElements: Int) throws -> CompressionPlan {
         let name = url.lastPathComponent
