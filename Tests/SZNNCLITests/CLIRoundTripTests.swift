@@ -56,6 +56,7 @@ struct CLIRoundTripTests {
 
         let verified = try CLIHarness.json(try harness.run("verify", model, "m.sznn", "--json"))
         #expect(verified["all_bounds_held"] as? Bool == true)
+        for report in [compressed, inspected, verified] { #expect(report["schema_version"] as? Int == 1, "every report is versioned") }
         let rows = try #require(verified["tensors"] as? [[String: Any]])
         #expect(rows.map { $0["name"] as? String } == ["fc1.weight", "fc1.bias", "fc2.weight", "embedding.weight", "head.weight", "steps"])
         for key in ["elements", "bound_checked", "violations", "max_abs_error", "rmse", "psnr_db"] {

@@ -50,9 +50,19 @@ enum Terminal {
         print(String(decoding: try jsonData(object), as: UTF8.self))
     }
 
-    /// `object` as pretty-printed JSON with sorted keys (stable diffs of committed reports).
+    /// The version of the JSON reports' layout, written as `schema_version` into every report;
+    /// raised when a key is renamed or changes meaning, so scripts can tell.
+    static let reportSchemaVersion = 1
+
+    /// `object` as pretty-printed JSON with sorted keys (stable diffs of committed reports); a
+    /// report object gets its `schema_version`.
     static func jsonData(_ object: Any) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        var versioned = object
+        if var report = object as? [String: Any] {
+            report["schema_version"] = reportSchemaVersion
+            versioned = report
+        }
+        return try JSONSerialization.data(withJSONObject: versioned, options: [.prettyPrinted, .sortedKeys])
     }
 }
 
