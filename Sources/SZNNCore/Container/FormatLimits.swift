@@ -27,16 +27,16 @@ public enum FormatLimits {
                            hint: "rename the tensor to at most \(maximumNameBytes) UTF-8 bytes")
         }
         guard shape.count <= maximumRank else {
-            throw exceeded("tensor '\(name)' has rank \(shape.count); the limit is \(maximumRank)",
+            throw exceeded("tensor '\(abbreviated(name))' has rank \(shape.count); the limit is \(maximumRank)",
                            hint: "reshape it to at most \(maximumRank) dimensions")
         }
         if let dimension = shape.first(where: { $0 > maximumDimension }) {
-            throw exceeded("tensor '\(name)' has dimension \(dimension) in shape \(shape); the limit is \(maximumDimension)",
+            throw exceeded("tensor '\(abbreviated(name))' has dimension \(dimension) in shape \(shape); the limit is \(maximumDimension)",
                            hint: "reshape it so that no dimension exceeds 2^31 - 1")
         }
         let (elements, overflow) = Tensor.checkedProduct(shape)
         guard !overflow, elements <= maximumElementCount else {
-            throw exceeded("tensor '\(name)' of shape \(shape) has too many elements; the limit is \(maximumElementCount)",
+            throw exceeded("tensor '\(abbreviated(name))' of shape \(shape) has too many elements; the limit is \(maximumElementCount)",
                            hint: "split the tensor")
         }
     }
