@@ -10,7 +10,7 @@ public enum FormatLimits {
     public static let maximumNameBytes = 4096
     /// Most dimensions a tensor may have.
     public static let maximumRank = 8
-    /// Largest single dimension (2^31 − 1, so every index fits Int32).
+    /// Largest single dimension: 2^31 − 1.
     public static let maximumDimension = Int(Int32.max)
     /// Most elements a tensor may have, so that element count × the widest dtype fits Int.
     public static let maximumElementCount = Int.max / 8
