@@ -5,11 +5,6 @@ import Foundation
 /// Nothing read is trusted: lengths are checked against what remains before anything is
 /// allocated, so a truncated or bit-flipped file fails with one error and never crashes.
 public enum ContainerDecoder {
-    /// Upper bounds on fields, so a corrupt length cannot make the reader allocate wildly.
-    static let maximumMetadataBytes = 16 << 20
-    static let maximumNameBytes = 4096
-    static let maximumRank = 8
-
     /// Decodes the whole file; `fileName` names it in errors.
     public static func decode(_ data: Data, fileName: String) throws -> Container {
         var reader = ByteReader(data, context: fileName)
@@ -37,8 +32,9 @@ public enum ContainerDecoder {
         guard flags == 0 else { throw SZNNError(.malformedContainer, "\(fileName): reserved flags are \(flags), expected 0") }
 
         let jsonLength = Int(try reader.integer(UInt32.self, "metadata length"))
-        guard jsonLength <= maximumMetadataBytes else {
-            throw SZNNError(.malformedContainer, "\(fileName): metadata length \(jsonLength) exceeds \(maximumMetadataBytes)")
+        // `FormatLimits` bound every field, so a corrupt length cannot make the reader allocate wildly.
+        guard jsonLength <= FormatLimits.maximumMetadataBytes else {
+            throw SZNNError(.malformedContainer, "\(fileName): metadata length \(jsonLength) exceeds \(FormatLimits.maximumMetadataBytes)")
         }
         let json = try reader.bytes(jsonLength, "metadata")
         let jsonChecksum = try reader.integer(UInt32.self, "metadata CRC")
@@ -76,8 +72,8 @@ public enum ContainerDecoder {
         }
         var header = ByteReader(headerBytes, context: reader.context)
         let nameLength = Int(try header.integer(UInt16.self, "name length"))
-        guard nameLength <= maximumNameBytes, let name = String(data: try header.bytes(nameLength, "name"), encoding: .utf8) else {
-            throw SZNNError(.malformedContainer, "\(reader.context): tensor name is not valid UTF-8 of at most \(maximumNameBytes) bytes")
+        guard nameLength <= FormatLimits.maximumNameBytes, let name = String(data: try header.bytes(nameLength, "name"), encoding: .utf8) else {
+            throw SZNNError(.malformedContainer, "\(reader.context): tensor name is not valid UTF-8 of at most \(FormatLimits.maximumNameBytes) bytes")
         }
         let context = "\(reader.context) ('\(name)')"
         header.context = context
@@ -85,15 +81,17 @@ public enum ContainerDecoder {
             throw SZNNError(.malformedContainer, "\(context): unknown dtype id")
         }
         let rank = Int(try header.integer(UInt8.self, "rank"))
-        guard rank <= maximumRank else { throw SZNNError(.malformedContainer, "\(context): rank \(rank) exceeds \(maximumRank)") }
+        guard rank <= FormatLimits.maximumRank else {
+            throw SZNNError(.malformedContainer, "\(context): rank \(rank) exceeds \(FormatLimits.maximumRank)")
+        }
         var shape: [Int] = []
         for _ in 0..<rank {
             let dimension = try header.integer(UInt64.self, "dimension")
-            guard dimension <= UInt64(Int32.max) else { throw SZNNError(.malformedContainer, "\(context): dimension \(dimension) is too large") }
+            guard dimension <= UInt64(FormatLimits.maximumDimension) else { throw SZNNError(.malformedContainer, "\(context): dimension \(dimension) is too large") }
             shape.append(Int(dimension))
         }
         let (elements, overflow) = Tensor.checkedProduct(shape)
-        guard !overflow, elements <= Int.max / 8 else { throw SZNNError(.malformedContainer, "\(context): shape \(shape) is too large") }
+        guard !overflow, elements <= FormatLimits.maximumElementCount else { throw SZNNError(.malformedContainer, "\(context): shape \(shape) is too large") }
         guard let storage = TensorRecord.Storage(rawValue: try header.integer(UInt8.self, "storage")) else {
             throw SZNNError(.malformedContainer, "\(context): unknown storage kind")
         }

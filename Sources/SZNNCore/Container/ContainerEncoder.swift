@@ -2,8 +2,15 @@ import Foundation
 
 /// Serializes a `Container` as a `.sznn` v1 file (FORMAT.md); mirrored by `ContainerDecoder`.
 public enum ContainerEncoder {
-    /// The bytes of the whole file.
+    /// The bytes of the whole file; E106 if the container exceeds `FormatLimits`.
     public static func encode(_ container: Container) throws -> Data {
+        // The last guard: `ModelCodec.compress` checks first, but a container may be built by hand,
+        // and past the limits the narrowing conversions below would trap or write an unreadable file.
+        try FormatLimits.check(tensorCount: container.records.count)
+        for record in container.records { try FormatLimits.check(name: record.name, shape: record.shape) }
+        let json = try metadataJSON(container.metadata)
+        try FormatLimits.check(metadataBytes: json.count)
+
         var file = ByteWriter()
         file.append(contentsOf: Container.magic)
         file.append(Container.version)
@@ -11,12 +18,6 @@ public enum ContainerEncoder {
         file.append(UInt32(container.records.count))
         file.append(file.bytes.withUnsafeBytes { CRC32.checksum($0) })
 
-        let json: Data
-        do {
-            json = try JSONSerialization.data(withJSONObject: container.metadata, options: [.sortedKeys])
-        } catch {
-            throw SZNNError(.writeFailed, "metadata cannot be written as JSON: \(error.localizedDescription)")
-        }
         file.append(UInt32(json.count))
         file.append(contentsOf: json)
         file.append(json.withUnsafeBytes { CRC32.checksum($0) })
@@ -32,6 +33,15 @@ public enum ContainerEncoder {
             output.append(record.payload)
         }
         return output
+    }
+
+    /// The metadata as the file holds it: JSON with sorted keys.
+    static func metadataJSON(_ metadata: [String: Any]) throws -> Data {
+        do {
+            return try JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
+        } catch {
+            throw SZNNError(.writeFailed, "metadata cannot be written as JSON: \(error.localizedDescription)")
+        }
     }
 
     /// The header fields of one record (FORMAT.md §4), without length prefix and CRC.

@@ -9,6 +9,7 @@ public struct SZNNError: Error, Equatable, Sendable, CustomStringConvertible {
         // 1xx usage and configuration
         case invalidArgument = 101
         case invalidConfiguration = 102
+        case exceedsFormatLimit = 106 // the model cannot be stored in the output format (.sznn v1 FormatLimits, .npz names)
         // 2xx model-file input (safetensors, npy, npz, IDX)
         case unreadableFile = 201
         case malformedModelFile = 202

@@ -5,11 +5,18 @@ public enum ModelCodec {
     /// Compresses every tensor of `model` as `plan` says, with `backend` (and its lossless mode).
     ///
     /// `choosePredictor`, when given, picks the predictor of every tensor whose rule names
-    /// none (`--predictor auto`), e.g. through `PredictorSelection`.
+    /// none (`--predictor auto`), e.g. through `PredictorSelection`. A model that `.sznn` v1
+    /// cannot hold (`FormatLimits`) fails with E106 before any tensor is coded.
     public static func compress(_ model: Model, plan: CompressionPlan, backend: any EntropyBackend,
                                 metadata: [String: Any] = [:],
                                 choosePredictor: ((Tensor, TensorSettings) throws -> PredictorKind)? = nil,
                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> Container {
+        var fullMetadata = metadata
+        fullMetadata["model_metadata"] = model.metadata
+        try FormatLimits.check(tensorCount: model.tensors.count)
+        for tensor in model.tensors { try FormatLimits.check(name: tensor.name, shape: tensor.shape) }
+        try FormatLimits.check(metadataBytes: try ContainerEncoder.metadataJSON(fullMetadata).count)
+
         var records: [TensorRecord] = []
         for (position, tensor) in model.tensors.enumerated() {
             progress(position, model.tensors.count)
@@ -23,8 +30,6 @@ public enum ModelCodec {
             }
         }
         progress(model.tensors.count, model.tensors.count)
-        var fullMetadata = metadata
-        fullMetadata["model_metadata"] = model.metadata
         return Container(metadata: fullMetadata, records: records)
     }
 
