@@ -16,6 +16,7 @@ let package = Package(
         // together (README "In a training loop"; Examples/client depends on them by path).
         .library(name: "SZNNEngine", targets: ["SZNNEngine"]),
         .library(name: "SZNNTuner", targets: ["SZNNTuner"]),
+        .library(name: "SZNNWorkflow", targets: ["SZNNWorkflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,9 +44,13 @@ let package = Package(
         // CPU neural-network engine (GEMM through OpenBLAS, IDX datasets through zlib): no codecs.
         .target(name: "SZNNEngine", dependencies: ["COpenBLAS", "CZlib"]),
 
+        // The workflow between the engine/tuner and the command line (training settings and loop,
+        // so far): what a command does, without a terminal, as a library.
+        .target(name: "SZNNWorkflow", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNCABAC", "SZNNZstd"]),
+
         // The command line: the only target that knows the terminal.
         .target(name: "SZNNCLI", dependencies: [
-            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner", "SZNNBaselines",
+            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner", "SZNNBaselines", "SZNNWorkflow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),

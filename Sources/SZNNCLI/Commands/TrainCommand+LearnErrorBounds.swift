@@ -1,5 +1,6 @@
 import Foundation
 import SZNNTuner
+import SZNNWorkflow
 
 extension TrainCommand {
     /// Compression-aware training: weights and bounds together, then the verified `.sznn`.

@@ -3,6 +3,7 @@ import Foundation
 import SZNNCore
 import SZNNEngine
 import SZNNTuner
+import SZNNWorkflow
 
 /// `sz-nn train`: trains a network from a JSON architecture on MNIST and saves its weights.
 struct TrainCommand: ParsableCommand {
@@ -136,7 +137,7 @@ struct TrainCommand: ParsableCommand {
                              optimizer: optimizer, settings: settings)
         }
         let started = Date()
-        let result = try EngineBridge.translatingErrors { try trainer.run() }
+        let result = try EngineBridge.translatingErrors { try trainer.run(events: TrainingLoop.terminalEvents) }
         let seconds = Date().timeIntervalSince(started)
 
         let metadata = [
@@ -152,20 +153,9 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension TrainCommand {
-    /// Which training a set of hyperparameters is for.
-    enum Phase {
-        /// `train` without --learn-error-bounds.
-        case plain
-        /// Training the baseline from scratch before compression-aware training: the
-        /// configuration's schedule (--epochs and --lr belong to the next phase).
-        case baseline
-        /// Compression-aware fine-tuning: 2 epochs at a fifth of the configuration's rate, constant.
-        case compressionAware
-    }
-
     /// The hyperparameters of `phase`: the options given, then the configuration's
     /// "training" section, then built-in defaults.
-    func resolvedSettings(_ defaults: TrainingConfiguration?, configurationName: String, phase: Phase) throws -> TrainingSettings {
+    func resolvedSettings(_ defaults: TrainingConfiguration?, configurationName: String, phase: TrainingPhase) throws -> TrainingSettings {
         var settings = try TrainingSettings.configured(defaults, phase: phase)
         // The baseline's schedule is the configuration's: --epochs and --lr belong to the next phase.
         if phase != .baseline {
@@ -184,159 +174,4 @@ extension TrainCommand {
     }
 }
 
-/// The optimizers `--optimizer` accepts.
-enum OptimizerName: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case sgd, adam
-
-    /// The name from a configuration file (default `sgd`).
-    static func parse(_ name: String?) throws -> OptimizerName {
-        guard let name else { return .sgd }
-        guard let value = OptimizerName(rawValue: name) else {
-            throw SZNNError(.invalidConfiguration, "training.optimizer '\(name)' is not sgd or adam")
-        }
-        return value
-    }
-}
-
-/// The resolved hyperparameters of one training run.
-struct TrainingSettings: Sendable {
-    var epochs: Int
-    var batchSize: Int
-    var optimizer: OptimizerName
-    var learningRate: Float
-    var momentum: Float
-    var weightDecay: Float
-    var learningRateDecay: Float
-    var seed: UInt64
-    /// When set, each epoch stops after this many batches.
-    var maxBatches: Int?
-
-    /// Checks values that may have come from the configuration file rather than `validate()`.
-    func validate(configurationName: String) throws {
-        func reject(_ key: String, _ requirement: String) -> SZNNError {
-            SZNNError(.invalidConfiguration, "\(configurationName): training.\(key) must be \(requirement)",
-                      hint: "fix the configuration or pass the matching option")
-        }
-        if epochs < 1 { throw reject("epochs", "at least 1") }
-        if batchSize < 1 { throw reject("batchSize", "at least 1") }
-        if !(learningRate > 0) { throw reject("learningRate", "positive") }
-        if !(learningRateDecay > 0) { throw reject("learningRateDecay", "positive") }
-        if !(momentum >= 0), optimizer == .sgd { throw reject("momentum", "non-negative") }
-        if !(weightDecay >= 0) { throw reject("weightDecay", "non-negative") }
-    }
-
-    func makeOptimizer() -> any SZNNEngine.Optimizer {
-        switch optimizer {
-        case .sgd: SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
-        case .adam: Adam(learningRate: learningRate, weightDecay: weightDecay)
-        }
-    }
-
-    /// The hyperparameters of `phase` from the configuration's "training" section alone, then
-    /// built-in defaults (SGD, momentum 0.9, batch 64, 10 epochs at 0.01, seed 1).
-    static func configured(_ defaults: TrainingConfiguration?, phase: TrainCommand.Phase) throws -> TrainingSettings {
-        let rate = defaults?.learningRate ?? 0.01
-        let compressionAware = phase == .compressionAware
-        // Compression-aware fine-tuning runs 2 epochs at a fifth of the initial rate, constant:
-        // measured on LeNet-5 (4 epochs, 0.5 pp) 59.9× against 51.7× at the rate its schedule
-        // ends with (0.00044), which barely moves the weights.
-        return TrainingSettings(
-            epochs: compressionAware ? 2 : defaults?.epochs ?? 10,
-            batchSize: defaults?.batchSize ?? 64,
-            optimizer: try OptimizerName.parse(defaults?.optimizer),
-            learningRate: compressionAware ? rate / 5 : rate,
-            momentum: defaults?.momentum ?? 0.9,
-            weightDecay: defaults?.weightDecay ?? 0,
-            learningRateDecay: compressionAware ? 1 : defaults?.learningRateDecay ?? 1,
-            seed: defaults?.seed ?? 1,
-            maxBatches: nil)
-    }
-
-    /// One line for logs and the weight file's metadata.
-    var summary: String {
-        var parts = ["\(optimizer.rawValue) lr \(String(format: "%g", Double(learningRate)))"]
-        if optimizer == .sgd { parts.append("momentum \(momentum)") }
-        if weightDecay > 0 { parts.append("weight decay \(weightDecay)") }
-        if learningRateDecay != 1 { parts.append("lr decay \(learningRateDecay)/epoch") }
-        parts += ["batch \(batchSize)", "\(epochs) epochs", "seed \(seed)"]
-        if let maxBatches { parts.append("at most \(maxBatches) batches/epoch") }
-        return parts.joined(separator: ", ")
-    }
-}
-
-/// The epoch loop of `sz-nn train`, with a progress line on standard error.
-///
-/// Lives in the CLI because it draws on the terminal; the engine supplies the steps.
-struct TrainingLoop {
-    let network: Network
-    let dataset: Dataset
-    let validation: Dataset
-    let optimizer: any SZNNEngine.Optimizer
-    let settings: TrainingSettings
-
-    init(network: Network, dataset: Dataset, validation: Dataset,
-         optimizer: any SZNNEngine.Optimizer, settings: TrainingSettings) throws {
-        guard dataset.count > 0 else { throw EngineError(.malformedDataset, "the training split is empty") }
-        self.network = network
-        self.dataset = dataset
-        self.validation = validation
-        self.optimizer = optimizer
-        self.settings = settings
-    }
-
-    /// What a run achieved: final validation top-1 and training throughput (steps only).
-    struct Result {
-        var validationAccuracy: Double
-        var imagesPerSecond: Double
-    }
-
-    /// Trains for `settings.epochs` epochs.
-    func run() throws -> Result {
-        // Shuffling has its own stream so changing the architecture does not change the order.
-        var generator = RandomGenerator(seed: settings.seed ^ 0x5348_5546_464C_4521)
-        var lastDraw = Date.distantPast
-        var accuracy = 0.0
-        var trainedImages = 0
-        var trainingSeconds = 0.0
-        for epoch in 1...settings.epochs {
-            let epochStarted = Date()
-            var batches = dataset.shuffledBatches(batchSize: settings.batchSize, generator: &generator)
-            if let maxBatches = settings.maxBatches { batches = Array(batches.prefix(maxBatches)) }
-            let epochImages = batches.reduce(0) { $0 + $1.count }
-            let totalImages = Double(epochImages * settings.epochs)
-            var lossSum = 0.0
-            var seen = 0
-            for (index, batch) in batches.enumerated() {
-                let (images, labels) = dataset.batch(indices: batch)
-                let loss = try network.trainingStep(images: images, labels: labels, optimizer: optimizer)
-                guard loss.isFinite else {
-                    throw EngineError(.invalidArgument,
-                                      "the loss diverged (\(loss)) in epoch \(epoch), batch \(index + 1); lower --lr")
-                }
-                lossSum += Double(loss) * Double(batch.count)
-                seen += batch.count
-                let now = Date()
-                if now.timeIntervalSince(lastDraw) >= 0.1 || index == batches.count - 1 {
-                    lastDraw = now
-                    let done = Double((epoch - 1) * epochImages + seen)
-                    let rate = Double(trainedImages + seen) / max(1e-9, trainingSeconds + now.timeIntervalSince(epochStarted))
-                    Terminal.progress(String(
-                        format: "epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA ",
-                        epoch, settings.epochs, index + 1, batches.count, lossSum / Double(seen), rate)
-                        + Format.clock((totalImages - done) / max(1e-9, rate)))
-                }
-            }
-            trainedImages += seen
-            trainingSeconds += Date().timeIntervalSince(epochStarted)
-            accuracy = try network.accuracy(on: validation)
-            Terminal.endProgress()
-            Terminal.log(String(
-                format: "epoch %d/%d: loss %.4f, validation top-1 %.2f %%, lr %g, %.1f s",
-                epoch, settings.epochs, lossSum / Double(max(1, seen)), accuracy * 100,
-                Double(optimizer.learningRate), Date().timeIntervalSince(epochStarted)))
-            optimizer.learningRate *= settings.learningRateDecay
-        }
-        return Result(validationAccuracy: accuracy, imagesPerSecond: Double(trainedImages) / max(1e-9, trainingSeconds))
-    }
-
-}
+extension OptimizerName: ExpressibleByArgument {}

@@ -4,6 +4,7 @@ import SZNNCABAC
 import SZNNCore
 import SZNNEngine
 import SZNNTuner
+import SZNNWorkflow
 import SZNNZstd
 
 /// `sz-nn compare`: loads the model and MNIST once, builds the methods, runs them per target, reports.

@@ -2,6 +2,7 @@ import Foundation
 import SZNNCore
 import SZNNEngine
 import SZNNTuner
+import SZNNWorkflow
 
 /// `train --learn-error-bounds`: train the weights and their bounds together, then tune the
 /// learned bounds to the target for real, compress, verify and write the `.sznn`.
@@ -37,7 +38,7 @@ struct LearnedBoundsRun {
                 try TrainingLoop(network: network, dataset: mnist.train, validation: mnist.validation,
                                  optimizer: pretraining.makeOptimizer(), settings: pretraining)
             }
-            _ = try EngineBridge.translatingErrors { try loop.run() }
+            _ = try EngineBridge.translatingErrors { try loop.run(events: TrainingLoop.terminalEvents) }
         }
         let baseline = try EngineBridge.translatingErrors { (try network.accuracy(on: mnist.validation), try network.accuracy(on: mnist.test)) }
         let oracle = Backends.tensorRateFunction(of: backend)
