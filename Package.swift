@@ -39,7 +39,7 @@ let package = Package(
 
         // The methods `sz-nn compare` measures sz-nn against: pruning, int-k, k-means + Huffman,
         // low rank, one global bound, DeepSZ-style search, and sz-nn's own tuner. No terminal.
-        .target(name: "SZNNBaselines", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNZstd", "SZNNCABAC"]),
+        .target(name: "SZNNBaselines", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNZstd", "SZNNCABAC", "SZNNWorkflow"]),
 
         // CPU neural-network engine (GEMM through OpenBLAS, IDX datasets through zlib): no codecs.
         .target(name: "SZNNEngine", dependencies: ["COpenBLAS", "CZlib"]),

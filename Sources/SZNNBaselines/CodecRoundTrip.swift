@@ -1,7 +1,6 @@
 import Foundation
-import SZNNCABAC
 import SZNNCore
-import SZNNZstd
+import SZNNWorkflow
 
 /// Compresses the model with sz-nn's real codec into `.sznn` bytes and decodes those bytes back.
 ///
@@ -14,8 +13,7 @@ enum CodecRoundTrip {
         plan.boundsByName = bounds
         let container = try ModelCodec.compress(model, plan: plan, backend: backend)
         let bytes = try ContainerEncoder.encode(container)
-        let backends: [BackendIdentifier: any EntropyBackend] = [.stored: StoredBackend(), .zstd: try ZstdBackend(), .cabac: try CABACBackend()]
-        let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: "compare.sznn"), backends: backends)
+        let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: "compare.sznn"), backends: try Backends.all())
         var weights: [String: [Float]] = [:]
         for tensor in decoded.tensors {
             guard let values = tensor.floatValues() else { throw SZNNError(.corruptPayload, "tensor '\(tensor.name)' did not decode to floats") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SZNNCore
+import SZNNWorkflow
 import SZNNTuner
 
 /// `sz-nn compress`: a model file in, an error-bounded `.sznn` file out.

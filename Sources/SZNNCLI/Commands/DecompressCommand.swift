@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SZNNCore
+import SZNNWorkflow
 
 /// `sz-nn decompress`: a `.sznn` file back to a model file.
 struct DecompressCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SZNNCore
+import SZNNWorkflow
 import SZNNEngine
 
 /// `sz-nn eval`: top-1 accuracy of saved weights on the MNIST validation and test splits.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SZNNCore
+import SZNNWorkflow
 
 /// `sz-nn inspect`: what a `.sznn` file holds, tensor by tensor, without decompressing.
 struct InspectCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SZNNCore
+import SZNNWorkflow
 
 /// `sz-nn verify`: checks every element of a compressed or reconstructed model against its bound.
 struct VerifyCommand: ParsableCommand {

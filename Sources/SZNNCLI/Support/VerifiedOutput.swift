@@ -1,5 +1,6 @@
 import Foundation
 import SZNNCore
+import SZNNWorkflow
 import SZNNEngine
 import SZNNTuner
 

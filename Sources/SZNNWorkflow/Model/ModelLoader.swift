@@ -2,17 +2,17 @@ import Foundation
 import SZNNCore
 
 /// Reads any model file the CLI accepts: `.sznn` (decompressed in memory) or what `ModelFile` reads.
-enum ModelLoader {
+public enum ModelLoader {
     /// True when `url` names a `.sznn` file.
-    static func isContainer(_ url: URL) -> Bool { url.pathExtension.lowercased() == "sznn" }
+    public static func isContainer(_ url: URL) -> Bool { url.pathExtension.lowercased() == "sznn" }
 
     /// The container in a `.sznn` file, checked field by field.
-    static func readContainer(_ url: URL) throws -> Container {
+    public static func readContainer(_ url: URL) throws -> Container {
         try ContainerDecoder.decode(try readBytes(url), fileName: url.lastPathComponent)
     }
 
     /// The model in `url`, decompressing `.sznn` files.
-    static func load(_ url: URL) throws -> Model {
+    public static func load(_ url: URL) throws -> Model {
         if isContainer(url) {
             return try ModelCodec.decompress(try readContainer(url), backends: try Backends.all())
         }
@@ -20,7 +20,7 @@ enum ModelLoader {
     }
 
     /// The bytes of a file, memory-mapped, with a one-line error naming it.
-    static func readBytes(_ url: URL) throws -> Data {
+    public static func readBytes(_ url: URL) throws -> Data {
         do {
             return try Data(contentsOf: url, options: .alwaysMapped)
         } catch {

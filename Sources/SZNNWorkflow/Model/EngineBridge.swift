@@ -6,27 +6,27 @@ import SZNNEngine
 ///
 /// The engine may not import SZNNCore (DESIGN.md §3), so this is the one place where a
 /// network's named tensors become a `Model` and back.
-enum EngineBridge {
+public enum EngineBridge {
     /// Reads the weights in `url`. The single entry point for weight files in `train`/`eval`,
     /// so new formats need a change here only; `.sznn` files are decompressed in memory.
-    static func loadModel(at url: URL) throws -> Model {
+    public static func loadModel(at url: URL) throws -> Model {
         try ModelLoader.load(url)
     }
 
     /// Builds the network of the JSON configuration at `url` with seeded initial weights.
-    static func makeNetwork(configurationAt url: URL, seed: UInt64) throws -> Network {
+    public static func makeNetwork(configurationAt url: URL, seed: UInt64) throws -> Network {
         try translatingErrors {
             try Network(configuration: try NetworkConfiguration.load(from: url), seed: seed)
         }
     }
 
     /// Loads MNIST from a folder holding the four standard `.gz` files.
-    static func loadMNIST(from directory: URL) throws -> MNIST {
+    public static func loadMNIST(from directory: URL) throws -> MNIST {
         try translatingErrors { try MNIST.load(from: directory) }
     }
 
     /// Every tensor of the network (weights and BatchNorm buffers) as float32, in order.
-    static func model(from network: Network, metadata: [String: String] = [:]) throws -> Model {
+    public static func model(from network: Network, metadata: [String: String] = [:]) throws -> Model {
         let tensors = try network.namedTensors().map { try Tensor(name: $0.name, shape: $0.shape, float32: $0.values) }
         var allMetadata = metadata
         allMetadata["architecture"] = network.configuration.name
@@ -38,7 +38,7 @@ enum EngineBridge {
     /// PyTorch's integer `*.num_batches_tracked` counters are skipped: the engine's BatchNorm
     /// uses a fixed momentum and does not need them. Any other mismatch throws
     /// `architectureMismatch` (601) naming the tensor.
-    static func load(_ model: Model, into network: Network, fileName: String) throws {
+    public static func load(_ model: Model, into network: Network, fileName: String) throws {
         var named: [String: (shape: [Int], values: [Float])] = [:]
         for tensor in model.tensors where !tensor.name.hasSuffix(".num_batches_tracked") {
             guard let values = tensor.floatValues() else {
@@ -56,7 +56,7 @@ enum EngineBridge {
     }
 
     /// Runs `body`, turning any `EngineError` into the `SZNNError` with the matching stable code.
-    static func translatingErrors<Result>(_ body: () throws -> Result) throws -> Result {
+    public static func translatingErrors<Result>(_ body: () throws -> Result) throws -> Result {
         do {
             return try body()
         } catch let error as EngineError {
@@ -65,7 +65,7 @@ enum EngineBridge {
     }
 
     /// The `SZNNError` for an engine error: 601 architecture, 602 dataset, 102 configuration, 201 unreadable, 101 argument.
-    static func sznnError(for error: EngineError) -> SZNNError {
+    public static func sznnError(for error: EngineError) -> SZNNError {
         switch error.kind {
         case .architectureMismatch:
             SZNNError(.architectureMismatch, error.message)
