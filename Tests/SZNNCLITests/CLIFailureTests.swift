@@ -49,7 +49,11 @@ struct CLIFailureTests {
         #expect(harness.contents().isEmpty, "left behind: \(harness.contents())")
     }
 
-    @Test("usage errors exit 64", arguments: [
+    @Test("usage errors exit 64 with one `error E101` line", arguments: [
+        ["compress", "MODEL", "-o", "m.sznn", "--no-such-option"],
+        ["compress", "MODEL", "-o"],
+        ["compress", "MODEL", "-o", "m.sznn", "--backend", "zstd", "--zstd-level", "99"],
+        ["compress", "MODEL", "-o", "m.sznn", "--zstd-level", "0"],
         ["compress", "MODEL", "-o", "m.sznn", "--error-bound", "nan"],
         ["compress", "MODEL", "-o", "m.sznn", "--error-bound", "-1"],
         ["compress", "MODEL", "-o", "m.sznn", "--mode", "xyz"],
@@ -66,6 +70,10 @@ struct CLIFailureTests {
         let resolved = arguments.map { $0 == "MODEL" ? CLIHarness.model.path : $0 }
         let outcome = try harness.run(resolved)
         #expect(outcome.status == 64, "\(resolved): \(outcome.standardError)")
+        let lines = outcome.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(resolved): \(outcome.standardError)")
+        #expect(lines.first?.hasPrefix("error E101: ") == true, "\(resolved): \(outcome.standardError)")
+        #expect(lines.first?.hasSuffix("--help'") == true, "\(resolved): \(outcome.standardError)")
         #expect(harness.contents().isEmpty)
     }
 

@@ -196,5 +196,11 @@ struct BackendOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "The zstd compression level (1 … 22).")
     var zstdLevel: Int = 1
 
+    func validate() throws {
+        guard (1...22).contains(zstdLevel) else {
+            throw ValidationError("--zstd-level must be in 1 … 22; got \(zstdLevel)")
+        }
+    }
+
     func make() throws -> any EntropyBackend { try Backends.make(backend, zstdLevel: zstdLevel) }
 }

@@ -10,16 +10,30 @@ import Darwin
 /// The bytes go to a uniquely named temporary file in the destination's directory (so the final
 /// `rename(2)` stays on one file system and is atomic), are flushed with `fsync`, and the
 /// temporary is then renamed over the destination. On any failure the temporary is removed and
-/// an existing destination is left untouched.
+/// an existing destination is left untouched. The temporary is named `.NAME.tmp-<pid>-<UUID>`;
+/// while it exists it is registered so that SIGINT/SIGTERM (once `installSignalCleanup` ran)
+/// removes it, and a temporary left by a killed writer is removed by the next write of `NAME`.
 public enum AtomicFile {
+    /// A temporary older than this is abandoned even if its writer's pid is alive (pids get reused).
+    static let staleAge: TimeInterval = 3600
+
+    /// Makes SIGINT and SIGTERM remove the temporaries of writes under way before the process
+    /// dies of the signal; call once at start (the CLI does).
+    public static func installSignalCleanup() {
+        TemporaryFileRegistry.installSignalHandlers()
+    }
+
     /// Writes `data` to `url`, replacing any existing file only once every byte is on disk.
     public static func write(_ data: Data, to url: URL) throws {
         let destination = url.standardizedFileURL
         let directory = destination.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(
-            ".\(destination.lastPathComponent).tmp-\(UUID().uuidString)")
-        let temporaryPath = temporary.path
+        let prefix = temporaryPrefix(for: destination)
+        removeStaleTemporaries(in: directory, prefix: prefix)
+        let temporaryPath = directory.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString)").path
 
+        // Registered before it exists, so no moment is left in which a signal would miss it.
+        let slot = TemporaryFileRegistry.register(temporaryPath)
+        defer { TemporaryFileRegistry.unregister(slot) }
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard descriptor >= 0 else {
             throw failure("cannot create a temporary file in \(directory.path)", destination: destination)
@@ -39,6 +53,35 @@ public enum AtomicFile {
             throw failure("cannot move the temporary file into place", destination: destination)
         }
         success = true
+    }
+
+    /// The name of `destination`'s temporaries up to the writer's pid: `.NAME.tmp-`.
+    static func temporaryPrefix(for destination: URL) -> String {
+        ".\(destination.lastPathComponent).tmp-"
+    }
+
+    /// Removes the temporaries of earlier writes of this destination whose writer is gone (its
+    /// pid no longer exists) or that are older than `staleAge`; anything else is left alone.
+    static func removeStaleTemporaries(in directory: URL, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        let now = Date()
+        for name in names where name.hasPrefix(prefix) {
+            let path = directory.appendingPathComponent(name).path
+            // attributesOfItem does not follow links: a link or folder with a matching name is not ours.
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  attributes[.type] as? FileAttributeType == .typeRegular,
+                  let modified = attributes[.modificationDate] as? Date else { continue }
+            if now.timeIntervalSince(modified) > staleAge || writerIsGone(temporaryName: name, prefix: prefix) {
+                unlink(path)
+            }
+        }
+    }
+
+    /// True when the pid in `.NAME.tmp-<pid>-<UUID>` names no running process.
+    private static func writerIsGone(temporaryName name: String, prefix: String) -> Bool {
+        let rest = name.dropFirst(prefix.count)
+        guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Writes every byte of `data`, retrying short writes and interrupted calls.

@@ -2,16 +2,16 @@ import Foundation
 
 /// Reads and writes model files, choosing the format by extension: `.safetensors`, `.npz`, `.npy`.
 ///
-/// Inputs are memory-mapped, and tensors read from safetensors or stored `.npz` members are
-/// slices of the mapping, so opening a large model costs no copy. (`.sznn` containers are
-/// handled by the CLI, not here.)
+/// Inputs are read into memory by `FileBytes` (never mapped, so a file truncated meanwhile
+/// cannot crash the process); tensors from safetensors or stored `.npz` members are slices of
+/// that one copy. (`.sznn` containers are handled by the CLI, not here.)
 public enum ModelFile {
     /// The extensions `read` accepts.
     public static let readableExtensions = ["safetensors", "npz", "npy"]
     /// The extensions `write` accepts.
     public static let writableExtensions = ["safetensors", "npz"]
 
-    /// Reads a model, choosing the format by extension (.safetensors, .npz, .npy); large files memory-mapped.
+    /// Reads a model, choosing the format by extension (.safetensors, .npz, .npy), from one in-memory copy of the file.
     ///
     /// A `.npy` holds one array; it becomes a one-tensor model named after the file (`fc1.npy` → `fc1`).
     public static func read(from url: URL) throws -> Model {
@@ -21,13 +21,7 @@ public enum ModelFile {
             throw SZNNError(.unsupportedFileType, "'\(fileName)' has an unsupported extension",
                             hint: "supported: " + readableExtensions.map { "." + $0 }.joined(separator: ", "))
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw SZNNError(.unreadableFile, "cannot read '\(url.path)': \(error.localizedDescription)",
-                            hint: "check that the file exists and is readable")
-        }
+        let data = try FileBytes.read(url)
         switch fileExtension {
         case "safetensors":
             return try Safetensors.decode(data, fileName: fileName)

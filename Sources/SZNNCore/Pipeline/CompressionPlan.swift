@@ -81,10 +81,7 @@ public struct CompressionPlan: Sendable {
     /// Reads the overrides of a JSON plan file on top of `defaultRule` (the command-line settings).
     public static func load(from url: URL, defaultRule: Rule, losslessBelowElements: Int) throws -> CompressionPlan {
         let name = url.lastPathComponent
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SZNNError(.unreadableFile, "cannot read config \(url.path): \(error.localizedDescription)")
-        }
+        let data = try FileBytes.read(url)
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw SZNNError(.invalidConfiguration, "config \(name) is not a JSON object", hint: "see Configs/README.md")
         }

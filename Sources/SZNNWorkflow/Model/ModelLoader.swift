@@ -19,13 +19,6 @@ public enum ModelLoader {
         return try ModelFile.read(from: url)
     }
 
-    /// The bytes of a file, memory-mapped, with a one-line error naming it.
-    public static func readBytes(_ url: URL) throws -> Data {
-        do {
-            return try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw SZNNError(.unreadableFile, "cannot read \(url.path): \(error.localizedDescription)",
-                            hint: "check the path and permissions")
-        }
-    }
+    /// The bytes of a file, copied into memory (see `FileBytes`), with a one-line error naming it.
+    public static func readBytes(_ url: URL) throws -> Data { try FileBytes.read(url) }
 }
