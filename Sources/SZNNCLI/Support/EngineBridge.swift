@@ -9,8 +9,8 @@ import SZNNEngine
 enum EngineBridge {
     /// Reads the weights in `url`. The single entry point for weight files in `train`/`eval`,
     /// so new formats need a change here only; `.sznn` files are decompressed in memory.
-    static func loadModel(at url: URL) throws -> Model {
-        try ModelLoader.load(url)
+    static func loadModel(at url: URL, memory: MemoryOptions = MemoryOptions()) throws -> Model {
+        try ModelLoader.load(url, memory: memory)
     }
 
     /// Builds the network of the JSON configuration at `url` with seeded initial weights.

@@ -11,12 +11,18 @@ enum ModelLoader {
         try ContainerDecoder.decode(try readBytes(url), fileName: url.lastPathComponent)
     }
 
-    /// The model in `url`, decompressing `.sznn` files.
-    static func load(_ url: URL) throws -> Model {
+    /// The model in `url`, decompressing `.sznn` files within the budget of `memory`.
+    static func load(_ url: URL, memory: MemoryOptions = MemoryOptions()) throws -> Model {
         if isContainer(url) {
-            return try ModelCodec.decompress(try readContainer(url), backends: try Backends.all())
+            return try decompress(try readContainer(url), from: url, memory: memory)
         }
         return try ModelFile.read(from: url)
+    }
+
+    /// The tensors of `container`, read from `url`, once the budget of `memory` allows them.
+    static func decompress(_ container: Container, from url: URL, memory: MemoryOptions) throws -> Model {
+        try ModelCodec.decompress(container, backends: try Backends.all(), budget: memory.budget(for: url),
+                                  fileName: url.lastPathComponent)
     }
 
     /// The bytes of a file, memory-mapped, with a one-line error naming it.
