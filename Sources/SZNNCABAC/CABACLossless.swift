@@ -34,13 +34,15 @@ enum CABACLossless {
             throw SZNNError(.corruptPayload, "cabac lossless stream has no valid mode byte")
         }
         if mode == 0 {
-            guard payload.count == byteCount + 1 else {
+            guard payload.count - 1 == byteCount else {
                 throw SZNNError(.corruptPayload, "cabac stored stream has \(payload.count - 1) bytes, expected \(byteCount)")
             }
             return Array(payload.dropFirst())
         }
         // Eight bins per byte, at most `maximumBinsPerByte` bins per coded byte (see CABACBackend.decode).
-        guard (payload.count - 1 + ArithmeticDecoder.allowedOverread) * CABACBackend.maximumBinsPerByte >= byteCount * 8 else {
+        // Multiplied with overflow checks: `byteCount` comes from a file header.
+        let (binsNeeded, overflow) = byteCount.multipliedReportingOverflow(by: 8)
+        guard !overflow, (payload.count - 1 + ArithmeticDecoder.allowedOverread) * CABACBackend.maximumBinsPerByte >= binsNeeded else {
             throw SZNNError(.corruptPayload, "cabac lossless stream of \(payload.count) bytes cannot hold \(byteCount) bytes")
         }
         let models = ContextModels(contextCount: lanes * 256, rates: rates)

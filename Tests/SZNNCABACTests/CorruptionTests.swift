@@ -73,4 +73,17 @@ import SZNNTestSupport
         #expect(throws: SZNNError.self) { try [UInt8]([2]).withUnsafeBytes { try backend.decodeLossless($0, byteCount: 0) } }
         #expect(throws: SZNNError.self) { try [UInt8]([0, 1]).withUnsafeBytes { try backend.decodeLossless($0, byteCount: 2) } }
     }
+
+    /// Issue 11, finding 5: `byteCount * 8` and `byteCount + 1` trapped on a size read from a forged header.
+    @Test("a lossless byte count near Int.max is an error, not an arithmetic overflow trap")
+    func overflowingByteCountIsRejected() throws {
+        let backend = try CABACBackend()
+        for mode: UInt8 in [0, 1] {
+            for byteCount in [Int.max, Int.max / 4, Int.max / 8 + 1] {
+                #expect(throws: SZNNError.self) {
+                    try [UInt8]([mode, 0, 0, 0]).withUnsafeBytes { try backend.decodeLossless($0, byteCount: byteCount) }
+                }
+            }
+        }
+    }
 }

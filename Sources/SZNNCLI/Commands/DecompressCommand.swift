@@ -17,6 +17,8 @@ struct DecompressCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write: .safetensors or .npz (format from the extension).")
     var output: String
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         let outputExtension = URL(fileURLWithPath: output).pathExtension.lowercased()
         guard ["safetensors", "npz"].contains(outputExtension) else {
@@ -26,7 +28,8 @@ struct DecompressCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let model = try ModelCodec.decompress(try ModelLoader.readContainer(URL(fileURLWithPath: input)), backends: try Backends.all())
+        let inputURL = URL(fileURLWithPath: input)
+        let model = try ModelLoader.decompress(try ModelLoader.readContainer(inputURL), from: inputURL, budget: memory.budget)
         try ModelFile.write(model, to: URL(fileURLWithPath: output))
         let elements = model.tensors.reduce(0) { $0 + $1.elementCount }
         print("wrote \(output): \(model.tensors.count) tensors, \(elements) elements in \(Format.number(Date().timeIntervalSince(started), digits: 2)) s")

@@ -41,6 +41,8 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
@@ -50,7 +52,7 @@ struct EvalCommand: ParsableCommand {
         BLAS.setThreadCount(threads)
         let weightsURL = URL(fileURLWithPath: weights)
         let network = try EngineBridge.makeNetwork(configurationAt: URL(fileURLWithPath: model), seed: 0)
-        try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL), into: network,
+        try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL, budget: memory.budget), into: network,
                               fileName: weightsURL.lastPathComponent)
         let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
         let started = Date()

@@ -30,6 +30,8 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         if let errorBound, !(errorBound.isFinite && errorBound >= 0) {
             throw ValidationError("--error-bound must be a finite number >= 0")
@@ -44,7 +46,7 @@ struct VerifyCommand: ParsableCommand {
         if ModelLoader.isContainer(otherURL) {
             let container = try ModelLoader.readContainer(otherURL)
             for record in container.records { records[record.name] = record }
-            otherModel = try ModelCodec.decompress(container, backends: try Backends.all())
+            otherModel = try ModelLoader.decompress(container, from: otherURL, budget: memory.budget)
         } else {
             otherModel = try ModelFile.read(from: otherURL)
         }

@@ -37,18 +37,19 @@ struct TensorComparison {
         original.bytes.withUnsafeBytes { left in
             other.bytes.withUnsafeBytes { right in
                 for index in 0..<original.elementCount {
-                    let value = FloatCodec.load(left, index: index, dtype: dtype)
-                    let reconstructed = FloatCodec.load(right, index: index, dtype: dtype)
+                    let originalBits = FloatCodec.loadBits(left, index: index, dtype: dtype)
+                    let reconstructedBits = FloatCodec.loadBits(right, index: index, dtype: dtype)
+                    let value = FloatCodec.value(ofBits: originalBits, as: dtype)
+                    let reconstructed = FloatCodec.value(ofBits: reconstructedBits, as: dtype)
                     if value.isFinite && reconstructed.isFinite {
                         let error = (value - reconstructed).magnitude
                         maximum = max(maximum, error)
                         squares += error * error
-                        let bound = bounds?.bound(at: index) ?? .infinity
-                        // A bound of 0 means lossless: the sign of zero must survive too.
-                        if error > bound || (bound == 0 && value.sign != reconstructed.sign) { broken += 1 }
-                    } else if FloatCodec.loadBits(left, index: index, dtype: dtype) != FloatCodec.loadBits(right, index: index, dtype: dtype) {
-                        // NaN, ±Inf must come back bit-exact.
+                    } else if originalBits != reconstructedBits {
                         maximum = .infinity
+                    }
+                    if let bounds, !ErrorBoundCheck.holds(original: originalBits, reconstructed: reconstructedBits,
+                                                          dtype: dtype, bound: bounds.bound(at: index)) {
                         broken += 1
                     }
                 }

@@ -28,6 +28,7 @@ public struct SZNNError: Error, Equatable, Sendable, CustomStringConvertible {
         case corruptPayload = 403
         case backendFailure = 404
         case errorBoundViolated = 405
+        case exceedsMemoryBudget = 406
         // 5xx output
         case writeFailed = 501
         // 6xx networks, datasets, tuning

@@ -33,8 +33,10 @@ public enum ModelCodec {
         return Container(metadata: fullMetadata, records: records)
     }
 
-    /// Decompresses every record of `container`.
-    public static func decompress(_ container: Container, backends: [BackendIdentifier: any EntropyBackend]) throws -> Model {
+    /// Decompresses every record of `container`, after checking that all of them fit in `budget`.
+    public static func decompress(_ container: Container, backends: [BackendIdentifier: any EntropyBackend],
+                                  budget: DecodeBudget = .unlimited, fileName: String = "container") throws -> Model {
+        try budget.check(container, fileName: fileName)
         let tensors = try container.records.map { try TensorDecoder.decode($0, backends: backends) }
         let metadata = container.metadata["model_metadata"] as? [String: String] ?? [:]
         return Model(tensors: tensors, metadata: metadata)

@@ -9,7 +9,8 @@ public enum TensorDecoder {
         guard let backend = backends[record.backend] else {
             throw SZNNError(.unknownBackend, "tensor '\(record.name)' needs the \(record.backend.name) backend, which this build lacks")
         }
-        let byteCount = record.originalByteCount
+        let (byteCount, overflow) = try checkedElementCount(record).multipliedReportingOverflow(by: record.dtype.byteWidth)
+        guard !overflow else { throw SZNNError(.malformedContainer, "tensor '\(record.name)' shape \(record.shape) is too large") }
         let bytes: Data
         switch record.storage {
         case .lossless:
@@ -25,12 +26,22 @@ public enum TensorDecoder {
 
     static func decodeErrorBounded(_ record: TensorRecord, backend: any EntropyBackend) throws -> Data {
         guard let bounds = record.bounds else { throw SZNNError(.corruptPayload, "tensor '\(record.name)' has no bounds") }
-        let ranges = chunkRanges(elementCount: record.elementCount, chunkElements: record.chunkElements)
+        let elementCount = try checkedElementCount(record)
+        guard record.chunkElements > 0 else {
+            throw SZNNError(.malformedContainer, "tensor '\(record.name)' has chunk size \(record.chunkElements)")
+        }
+        // Derived by division, not by building the ranges, so a chunk size of 1 on a huge shape allocates nothing.
+        let expectedChunks = elementCount / record.chunkElements + (elementCount % record.chunkElements == 0 ? 0 : 1)
         var reader = ByteReader(record.payload, context: "tensor '\(record.name)'")
         let chunkCount = Int(try reader.integer(UInt32.self, "chunk count"))
-        guard chunkCount == ranges.count else {
-            throw SZNNError(.corruptPayload, "tensor '\(record.name)' has \(chunkCount) chunks, expected \(ranges.count)")
+        guard chunkCount == expectedChunks else {
+            throw SZNNError(.corruptPayload, "tensor '\(record.name)' has \(chunkCount) chunks, expected \(expectedChunks)")
         }
+        // Each chunk-table entry is 8 + 4 + 8 bytes; a count the payload cannot hold is rejected before the table is read.
+        guard chunkCount <= reader.remaining / 20 else {
+            throw SZNNError(.corruptPayload, "tensor '\(record.name)' declares \(chunkCount) chunks in \(reader.remaining) payload bytes")
+        }
+        let ranges = chunkRanges(elementCount: elementCount, chunkElements: record.chunkElements)
         var table: [(indexLength: Int, escapeCount: Int, escapeLength: Int)] = []
         for _ in 0..<chunkCount {
             let indexLength = try reader.length("index stream length")
@@ -47,7 +58,7 @@ public enum TensorDecoder {
         let quantizer = LinearQuantizer(radius: record.radius)
         let lookup = BoundLookup(bounds: bounds, shape: record.shape)
         // Written in place: the reconstruction of a large tensor is never copied.
-        var output = Data(count: record.originalByteCount)
+        var output = Data(count: elementCount * record.dtype.byteWidth)
         try output.withUnsafeMutableBytes { raw in
             nonisolated(unsafe) let destination = raw
             _ = try ParallelMap.map(chunkCount) { chunkIndex in
@@ -67,6 +78,15 @@ public enum TensorDecoder {
         return output
     }
 
+    /// The element count of `record`'s shape, or E305 naming the tensor when the product overflows.
+    static func checkedElementCount(_ record: TensorRecord) throws -> Int {
+        let (elements, overflow) = Tensor.checkedProduct(record.shape)
+        guard !overflow, elements >= 0 else {
+            throw SZNNError(.malformedContainer, "tensor '\(record.name)' shape \(record.shape) is too large")
+        }
+        return elements
+    }
+
     static func decodeEscapes(_ stream: Data, count: Int, chunkLength: Int, dtype: DType,
                               backend: any EntropyBackend) throws -> (positions: [UInt32], bits: [UInt64]) {
         guard count > 0 else {
@@ -74,7 +94,9 @@ public enum TensorDecoder {
             return ([], [])
         }
         guard count <= chunkLength else { throw SZNNError(.corruptPayload, "\(count) escapes in a chunk of \(chunkLength) elements") }
-        let raw = try stream.withUnsafeBytes { try backend.decodeLossless($0, byteCount: count * (4 + dtype.byteWidth)) }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4 + dtype.byteWidth)
+        guard !overflow else { throw SZNNError(.corruptPayload, "escape count \(count) is too large") }
+        let raw = try stream.withUnsafeBytes { try backend.decodeLossless($0, byteCount: byteCount) }
         return raw.withUnsafeBytes { bytes in
             var positions: [UInt32] = []
             var bits: [UInt64] = []

@@ -9,8 +9,8 @@ import SZNNEngine
 public enum EngineBridge {
     /// Reads the weights in `url`. The single entry point for weight files in `train`/`eval`,
     /// so new formats need a change here only; `.sznn` files are decompressed in memory.
-    public static func loadModel(at url: URL) throws -> Model {
-        try ModelLoader.load(url)
+    public static func loadModel(at url: URL, budget: DecodeBudget? = nil) throws -> Model {
+        try ModelLoader.load(url, budget: budget)
     }
 
     /// Builds the network of the JSON configuration at `url` with seeded initial weights.

@@ -11,12 +11,20 @@ public enum ModelLoader {
         try ContainerDecoder.decode(try readBytes(url), fileName: url.lastPathComponent)
     }
 
-    /// The model in `url`, decompressing `.sznn` files.
-    public static func load(_ url: URL) throws -> Model {
+    /// The model in `url`, decompressing `.sznn` files within `budget` (nil: the standard budget for the file's size).
+    public static func load(_ url: URL, budget: DecodeBudget? = nil) throws -> Model {
         if isContainer(url) {
-            return try ModelCodec.decompress(try readContainer(url), backends: try Backends.all())
+            return try decompress(try readContainer(url), from: url, budget: budget)
         }
         return try ModelFile.read(from: url)
+    }
+
+    /// The tensors of `container`, read from `url`, once `budget` allows them (nil: `DecodeBudget.standard`).
+    public static func decompress(_ container: Container, from url: URL, budget: DecodeBudget? = nil) throws -> Model {
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int ?? 0
+        return try ModelCodec.decompress(container, backends: try Backends.all(),
+                                         budget: budget ?? DecodeBudget.standard(fileByteCount: fileBytes),
+                                         fileName: url.lastPathComponent)
     }
 
     /// The bytes of a file, copied into memory (see `FileBytes`), with a one-line error naming it.

@@ -45,24 +45,20 @@ enum BoundTestSupport {
 
     /// Every way `decoded` breaks the promise for `original` under `bounds`, described (empty when it holds).
     ///
-    /// Checked in Double on the values as stored in the dtype: a finite element within its bound;
-    /// non-finite elements, −0.0 and every element under a bound of 0 bit-exact.
+    /// The rule is `ErrorBoundCheck`, the one `sz-nn verify` applies.
     static func violations(original: Tensor, decoded: Tensor, bounds: ErrorBounds, limit: Int = 5) -> [String] {
         guard original.dtype == decoded.dtype, original.shape == decoded.shape else {
             return ["decoded is \(decoded.dtype) \(decoded.shape), expected \(original.dtype) \(original.shape)"]
         }
         let dtype = original.dtype
         let lookup = BoundLookup(bounds: bounds, shape: original.shape)
-        let negativeZero = FloatCodec.bits(of: -0.0, as: dtype)
         let left = bits(original), right = bits(decoded)
         var found: [String] = []
         for index in left.indices where found.count < limit {
             let bound = lookup.bound(at: index)
             let value = FloatCodec.value(ofBits: left[index], as: dtype)
             let back = FloatCodec.value(ofBits: right[index], as: dtype)
-            let exactRequired = bound == 0 || !value.isFinite || left[index] == negativeZero
-            let held = exactRequired ? left[index] == right[index] : back.isFinite && (value - back).magnitude <= bound
-            if !held {
+            if !ErrorBoundCheck.holds(original: left[index], reconstructed: right[index], dtype: dtype, bound: bound) {
                 found.append("element \(index): \(value) (bits \(String(left[index], radix: 16))) came back as \(back) (bits \(String(right[index], radix: 16))), bound \(bound)")
             }
         }
