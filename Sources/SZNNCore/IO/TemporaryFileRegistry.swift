@@ -55,6 +55,13 @@ enum TemporaryFileRegistry {
         _ = slots
         signal(SIGINT, removeRegisteredTemporariesAndReraise)
         signal(SIGTERM, removeRegisteredTemporariesAndReraise)
+        // A parent may hand over a mask with these signals blocked (a child started from a worker
+        // thread inherits that thread's mask); they would then wait unseen until the write ended.
+        var interrupting = sigset_t()
+        sigemptyset(&interrupting)
+        sigaddset(&interrupting, SIGINT)
+        sigaddset(&interrupting, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &interrupting, nil)
     }()
 
     /// Unlinks every registered temporary (called only from the signal handler).
