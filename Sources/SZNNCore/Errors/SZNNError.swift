@@ -5,7 +5,7 @@
 /// 4xx codec and backend, 5xx output and I/O, 6xx network, data and tuning.
 public struct SZNNError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A stable error code; scripts may match on `rawValue`.
-    public enum Code: Int, Sendable {
+    public enum Code: Int, Sendable, CaseIterable {
         // 1xx usage and configuration
         case invalidArgument = 101
         case invalidConfiguration = 102
