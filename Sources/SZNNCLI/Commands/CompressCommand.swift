@@ -113,7 +113,7 @@ struct CompressCommand: ParsableCommand {
         let started = Date()
         let inputURL = URL(fileURLWithPath: inputPath)
         let sourceBytes = try ModelLoader.readBytes(inputURL)
-        let model = try ModelFile.read(from: inputURL)
+        let model = try ModelFile.decode(sourceBytes, from: inputURL)
         let mode = mode ?? .absolute, errorBound = errorBound ?? 1e-3, predictor = predictor ?? .automatic
         let plan = try makePlan(CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor.kind))
         let coder = try backend.make()

@@ -37,7 +37,7 @@ struct TuningRun {
         let started = Date()
         let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: 0)
         let sourceBytes = try ModelLoader.readBytes(weightsURL)
-        let model = try ModelFile.read(from: weightsURL)
+        let model = try ModelFile.decode(sourceBytes, from: weightsURL)
         try EngineBridge.load(model, into: network, fileName: weightsURL.lastPathComponent)
         Terminal.progress("loading MNIST from \(dataURL.path)")
         let mnist = try EngineBridge.loadMNIST(from: dataURL)

@@ -15,14 +15,16 @@ public enum ModelFile {
     ///
     /// A `.npy` holds one array; it becomes a one-tensor model named after the file (`fc1.npy` → `fc1`).
     public static func read(from url: URL) throws -> Model {
+        try checkReadable(url)
+        return try decode(try FileBytes.read(url), from: url)
+    }
+
+    /// Decodes the bytes already read from `url` (format by its extension), so a caller that also
+    /// needs the bytes (their size and CRC for the `.sznn` metadata) reads the file only once.
+    public static func decode(_ data: Data, from url: URL) throws -> Model {
+        try checkReadable(url)
         let fileName = url.lastPathComponent
-        let fileExtension = url.pathExtension.lowercased()
-        guard readableExtensions.contains(fileExtension) else {
-            throw SZNNError(.unsupportedFileType, "'\(fileName)' has an unsupported extension",
-                            hint: "supported: " + readableExtensions.map { "." + $0 }.joined(separator: ", "))
-        }
-        let data = try FileBytes.read(url)
-        switch fileExtension {
+        switch url.pathExtension.lowercased() {
         case "safetensors":
             return try Safetensors.decode(data, fileName: fileName)
         case "npz":
@@ -30,6 +32,14 @@ public enum ModelFile {
         default:
             let name = url.deletingPathExtension().lastPathComponent
             return Model(tensors: [try NumpyArray.decode(data, name: name, fileName: fileName)])
+        }
+    }
+
+    /// Throws `unsupportedFileType` unless `url` has one of `readableExtensions`.
+    private static func checkReadable(_ url: URL) throws {
+        guard readableExtensions.contains(url.pathExtension.lowercased()) else {
+            throw SZNNError(.unsupportedFileType, "'\(url.lastPathComponent)' has an unsupported extension",
+                            hint: "supported: " + readableExtensions.map { "." + $0 }.joined(separator: ", "))
         }
     }
 
