@@ -68,7 +68,7 @@ extension Network {
         }
         let output = try forward(images, mode: mode)
         let (loss, gradient) = SoftmaxCrossEntropy.lossAndGradient(logits: output, labels: labels)
-        backward(gradient)
+        try backward(gradient)
         return loss
     }
 }

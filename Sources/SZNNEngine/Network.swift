@@ -1,16 +1,23 @@
-/// A sequential network built from a `NetworkConfiguration`: the engine's main entry point.
+/// A network built from a `NetworkConfiguration` (sequential layers) or a `GraphDescription`
+/// (a DAG such as an ONNX graph): the engine's main entry point.
 ///
 /// Parameters are exposed in a fixed order (layer by layer; within a layer `weight`, `bias`,
-/// then buffers `running_mean`, `running_var`) under PyTorch-style names. The tuner reads and
+/// then buffers `running_mean`, `running_var`) under PyTorch-style names; a graph's are its
+/// float initializers, in the file's order, under their own names. The tuner reads and
 /// replaces values by name (`values(of:)`, `setValues(_:for:)`) without rebuilding the net,
 /// and asks for `lossAndGradients(images:labels:mode:)`.
 public final class Network {
-    public let configuration: NetworkConfiguration
+    /// The sequential architecture, or nil for a network built from a graph.
+    public let configuration: NetworkConfiguration?
+    /// The architecture's name (configuration or graph name) for reports.
+    public let name: String
     /// The per-sample input shape, e.g. `[1, 28, 28]`.
     public let inputShape: [Int]
     /// Number of output classes (logits per sample).
     public let classCount: Int
     let layers: [any Layer]
+    /// The graph a graph network runs instead of `layers`.
+    let graph: GraphProgram?
     /// Every named tensor, trainable weights and buffers, in the fixed order described above.
     public let parameters: [Parameter]
     private let parameterIndex: [String: Parameter]
@@ -19,24 +26,47 @@ public final class Network {
     public init(configuration: NetworkConfiguration, seed: UInt64 = 0) throws {
         let layers = try Network.buildLayers(configuration, seed: seed)
         self.configuration = configuration
+        self.name = configuration.name
         self.inputShape = configuration.input
         self.layers = layers
+        self.graph = nil
         self.classCount = layers.last?.outputShape.first ?? 0
         let parameters = layers.flatMap(\.parameters)
-        var index: [String: Parameter] = [:]
-        for parameter in parameters {
-            guard index.updateValue(parameter, forKey: parameter.name) == nil else {
-                throw EngineError(.invalidConfiguration, "two tensors are named '\(parameter.name)'; rename a layer")
-            }
-        }
         self.parameters = parameters
-        self.parameterIndex = index
+        self.parameterIndex = try Network.index(parameters)
         // Nothing consumes the gradient with respect to the images: let the first
         // parameterised layer skip it (a whole col2im or GEMM per batch).
         if let first = layers.first(where: { !$0.parameters.isEmpty }), layers.prefix(while: { $0 !== first }).allSatisfy({ $0 is Flatten }) {
             (first as? Conv2D)?.computesInputGradient = false
             (first as? Dense)?.computesInputGradient = false
         }
+    }
+
+    /// Builds the network that runs `description`, its weights the graph's float initializers.
+    ///
+    /// One sample of zeros is run through the graph to check it end to end and to learn the
+    /// class count, so a graph whose shapes disagree fails here, naming the node.
+    public init(graph description: GraphDescription) throws {
+        let program = try GraphProgram(description)
+        self.configuration = nil
+        self.name = description.name
+        self.inputShape = program.sampleShape
+        self.layers = []
+        self.graph = program
+        self.parameters = program.parameters
+        self.parameterIndex = try Network.index(program.parameters)
+        let probe = try program.forward(FloatTensor(zeros: [1] + program.sampleShape), mode: .inference)
+        self.classCount = probe.shape[1]
+    }
+
+    private static func index(_ parameters: [Parameter]) throws -> [String: Parameter] {
+        var index: [String: Parameter] = [:]
+        for parameter in parameters {
+            guard index.updateValue(parameter, forKey: parameter.name) == nil else {
+                throw EngineError(.invalidConfiguration, "two tensors are named '\(parameter.name)'; rename a layer")
+            }
+        }
+        return index
     }
 
     /// The weights an optimizer updates and the tuner perturbs (everything but buffers).
@@ -99,7 +129,7 @@ public final class Network {
         }
         if let unexpected = named.keys.sorted().first(where: { parameterIndex[$0] == nil }) {
             throw EngineError(.architectureMismatch,
-                              "unexpected tensor '\(unexpected)': the architecture '\(configuration.name)' has no such tensor")
+                              "unexpected tensor '\(unexpected)': the architecture '\(name)' has no such tensor")
         }
         for parameter in parameters {
             if let candidate = named[parameter.name] { parameter.values = candidate.values }
@@ -118,13 +148,15 @@ public final class Network {
             throw EngineError(.invalidArgument,
                               "input batch of shape \(images.shape) holds \(images.values.count) values, not \(images.shape.reduce(1, *))")
         }
+        if let graph { return try graph.forward(images, mode: mode) }
         var activation = images
         for layer in layers { activation = layer.forward(activation, mode: mode) }
         return activation
     }
 
     /// Back-propagates d(loss)/d(logits) through every layer, setting all parameter gradients.
-    func backward(_ logitsGradient: FloatTensor) {
+    func backward(_ logitsGradient: FloatTensor) throws {
+        if let graph { return try graph.backward(logitsGradient) }
         var gradient = logitsGradient
         for layer in layers.reversed() {
             gradient = layer.backward(gradient)

@@ -62,7 +62,7 @@ struct EvalCommand: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         if json {
-            var report: [String: Any] = ["model": network.configuration.name, "weights": weights]
+            var report: [String: Any] = ["model": network.name, "weights": weights]
             for (name, images, accuracy) in accuracies {
                 report["\(name)_top1"] = accuracy
                 report["\(name)_images"] = images
@@ -70,7 +70,7 @@ struct EvalCommand: ParsableCommand {
             report["images_per_second"] = Double(accuracies.reduce(0) { $0 + $1.1 }) / max(seconds, 1e-9)
             try Terminal.printJSON(report)
         } else {
-            print("\(network.configuration.name) — \(weightsURL.lastPathComponent)")
+            print("\(network.name) — \(weightsURL.lastPathComponent)")
             for (name, images, accuracy) in accuracies {
                 print("\((name + " top-1:").padding(toLength: 18, withPad: " ", startingAt: 0))\(Format.number(accuracy * 100)) % of \(images) images")
             }

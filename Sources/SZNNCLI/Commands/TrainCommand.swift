@@ -129,7 +129,7 @@ struct TrainCommand: ParsableCommand {
         let network = try EngineBridge.makeNetwork(configurationAt: modelURL, seed: settings.seed)
         let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
         let optimizer = settings.makeOptimizer()
-        Terminal.log("training \(network.configuration.name) (\(network.trainableParameterCount) parameters) "
+        Terminal.log("training \(network.name) (\(network.trainableParameterCount) parameters) "
             + "on \(mnist.train.count) images: \(settings.summary), \(threads) thread(s)")
 
         let trainer = try EngineBridge.translatingErrors {
@@ -146,7 +146,7 @@ struct TrainCommand: ParsableCommand {
         ]
         let outputURL = URL(fileURLWithPath: output)
         try ModelFile.write(try EngineBridge.model(from: network, metadata: metadata), to: outputURL)
-        print("trained \(network.configuration.name) in \(Format.number(seconds, digits: 1)) s "
+        print("trained \(network.name) in \(Format.number(seconds, digits: 1)) s "
             + "(\(Format.number(result.imagesPerSecond, digits: 0)) training images/s): "
             + "validation top-1 \(Format.number(result.validationAccuracy * 100)) %, weights written to \(outputURL.path)")
     }

@@ -49,7 +49,7 @@ struct CompareRun {
                                                                  training: mnist.train, epochs: learnEpochs, backend: cabac, oracle: oracle)
             }
         })
-        architectureName = network.configuration.name
+        architectureName = network.name
         weightsName = weightsURL.lastPathComponent
     }
 

@@ -29,7 +29,7 @@ public enum EngineBridge {
     public static func model(from network: Network, metadata: [String: String] = [:]) throws -> Model {
         let tensors = try network.namedTensors().map { try Tensor(name: $0.name, shape: $0.shape, float32: $0.values) }
         var allMetadata = metadata
-        allMetadata["architecture"] = network.configuration.name
+        allMetadata["architecture"] = network.name
         return Model(tensors: tensors, metadata: allMetadata)
     }
 
