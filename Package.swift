@@ -67,5 +67,6 @@ let package = Package(
         .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine", "CZlib"]),
         .testTarget(name: "SZNNBaselinesTests", dependencies: ["SZNNBaselines", "SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNCABAC", "SZNNZstd", "SZNNCLI", "SZNNTestSupport"]),
         .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore"]),
+        .testTarget(name: "SZNNWorkflowTests", dependencies: ["SZNNWorkflow", "SZNNCore", "SZNNEngine"]),
     ]
 )

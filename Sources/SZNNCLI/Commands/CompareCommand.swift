@@ -12,7 +12,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare sz-nn with pruning, int-k, k-means, low rank and DeepSZ under one accuracy target.",
         discussion: """
-        Every method is searched for its smallest model whose top-1 accuracy on the MNIST \
+        Every method is searched for its smallest model whose top-1 accuracy on the --data (default MNIST) \
         validation split drops by at most --target-acc-loss percentage points; every row is \
         verified by decoding the bytes it counts and evaluating them on validation and test. \
         Ratio = float32 bytes of all parameters / every byte stored (biases, scales, codebooks, \
@@ -35,8 +35,8 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "The weights to compress (.safetensors, .npz, .npy or .sznn).")
     var weights: String = TuningDefaults.weights
 
-    @Option(name: .long, help: "The folder with the MNIST .gz files.")
-    var data: String = TuningDefaults.data
+    /// The examples the methods are measured on.
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, help: "Comma-separated methods to run (default: all but learn-error-bounds).")
     var methods: String?
@@ -110,7 +110,7 @@ struct CompareCommand: ParsableCommand {
         for path in [plot, jsonOutput].compactMap({ $0 }) { try OutputPath.checkWritable(path) }
         let run = try CompareRun(architectureURL: URL(fileURLWithPath: DefaultResources.locate(model)),
                                  weightsURL: URL(fileURLWithPath: DefaultResources.locate(weights)),
-                                 dataURL: URL(fileURLWithPath: DefaultResources.locate(data)), methods: selectedMethods(),
+                                 data: dataOptions, methods: selectedMethods(),
                                  tuningSteps: tuningSteps, learnEpochs: learnEpochs, seed: seed)
         let main = try run.run(target: targetAccLoss)
         var swept: [ComparisonRow] = []

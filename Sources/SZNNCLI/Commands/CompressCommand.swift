@@ -16,7 +16,7 @@ struct CompressCommand: ParsableCommand {
         are stored losslessly. --config names a JSON file of per-tensor overrides (Configs/README.md).
 
         With --target-acc-loss P, sz-nn learns one bound per weight tensor instead: the smallest \
-        model whose top-1 accuracy on the MNIST validation split drops by at most P percentage \
+        model whose top-1 accuracy on the validation split of --data (MNIST by default) drops by at most P percentage \
         points (a hard guarantee, measured on the file as written); test accuracy is reported \
         beside it. INPUT, --model and --data default to the embedded LeNet-5 and MNIST.
         """
@@ -34,8 +34,8 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, help: "With --target-acc-loss: the architecture of the weights (default \(TuningDefaults.architecture)).")
     var model: String?
 
-    @Option(name: .long, help: "With --target-acc-loss: the folder with the MNIST .gz files (default \(TuningDefaults.data)).")
-    var data: String?
+    /// With --target-acc-loss: the examples the drop is measured on.
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, help: "With --target-acc-loss: gradient (Fisher start, then gradient descent; the default) or fisher (closed form only).")
     var tuner: TuningMethod?
@@ -85,7 +85,7 @@ struct CompressCommand: ParsableCommand {
             }
         } else {
             guard input != nil else { throw ValidationError("give the model to compress, or --target-acc-loss to tune the embedded default") }
-            let tuningOptions = [("--model", model != nil), ("--data", data != nil), ("--tuner", tuner != nil), ("--tuning-steps", tuningSteps != nil),
+            let tuningOptions = [("--model", model != nil), ("--data (and --validation-split, --scale, --normalize)", dataOptions.isSpecified), ("--tuner", tuner != nil), ("--tuning-steps", tuningSteps != nil),
                                  ("--seed", seed != nil), ("--surrogate", surrogate != nil), ("--[no-]slice-bounds", sliceBounds != nil)]
             if let given = tuningOptions.first(where: \.1) {
                 throw ValidationError("\(given.0) applies only with --target-acc-loss")
@@ -159,7 +159,7 @@ extension CompressCommand {
         // No default bound: tensors the plan neither makes lossless nor pins are the tuner's.
         let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath),
                             architectureURL: URL(fileURLWithPath: DefaultResources.locate(model ?? TuningDefaults.architecture)),
-                            dataURL: URL(fileURLWithPath: DefaultResources.locate(data ?? TuningDefaults.data)),
+                            data: dataOptions,
                             outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
                             sliceBounds: sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
         try run.run().print(target: target, output: outputPath, json: json)
@@ -179,7 +179,6 @@ extension CompressCommand {
 enum TuningDefaults {
     static let weights = "Data/models/lenet5.safetensors"
     static let architecture = "Configs/models/lenet5.json"
-    static let data = "Data/mnist"
 }
 
 extension TuningMethod: ExpressibleByArgument {}

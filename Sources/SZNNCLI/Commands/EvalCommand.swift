@@ -4,18 +4,21 @@ import SZNNCore
 import SZNNWorkflow
 import SZNNEngine
 
-/// `sz-nn eval`: top-1 accuracy of saved weights on the MNIST validation and test splits.
+/// `sz-nn eval`: top-1 accuracy of saved weights on the validation and test splits of --data.
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Print the top-1 accuracy of weights on the MNIST validation and test splits.",
+        abstract: "Print the top-1 accuracy of weights on the validation and test splits of --data (MNIST by default).",
         discussion: """
-        Validation is the last 5,000 images of the training file, test the 10,000 t10k images. \
-        The network runs in inference mode (BatchNorm running statistics, no dropout). \
-        --split validation halves the time of searches that only ever look at validation.
+        For MNIST, validation is the last 5,000 images of the training file, test the 10,000 t10k \
+        images; for a .npz see --data. The network runs in inference mode (BatchNorm running \
+        statistics, no dropout). --split validation halves the time of searches that only ever \
+        look at validation. --predictions writes the top-1 class of every evaluated example as an \
+        int64 .npy: the validation examples, then the test examples (with --split both and a \
+        single x, that is x's own order).
         """)
 
-    /// The MNIST splits `eval` can measure.
+    /// The splits `eval` can measure.
     enum Split: String, ExpressibleByArgument, CaseIterable {
         case validation, test, both
     }
@@ -26,8 +29,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "The weights: .safetensors, .npz or .sznn.")
     var weights: String
 
-    @Option(name: .long, help: "Folder with the four MNIST .gz files.")
-    var data: String = "Data/mnist"
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, parsing: .unconditional, help: "Images per inference batch.")
     var batchSize: Int = 128
@@ -38,6 +40,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "The split(s) to evaluate: validation, test or both.")
     var split: Split = .both
 
+    @Option(name: .long, help: ArgumentHelp("Write the top-1 prediction of every evaluated example (int64 .npy, validation then test).",
+                                            valueName: "file.npy"))
+    var predictions: String?
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -46,34 +52,42 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let predictions, URL(fileURLWithPath: predictions).pathExtension.lowercased() != "npy" {
+            throw ValidationError("--predictions must end in .npy")
+        }
     }
 
     func run() throws {
         BLAS.setThreadCount(threads)
+        if let predictions { try OutputPath.checkWritable(predictions) }
         let weightsURL = URL(fileURLWithPath: weights)
         let network = try EngineBridge.makeNetwork(configurationAt: URL(fileURLWithPath: model), seed: 0)
         try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL, budget: memory.budget), into: network,
                               fileName: weightsURL.lastPathComponent)
-        let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
+        let examples = try dataOptions.labelled(for: network)
+        Terminal.endProgress()
         let started = Date()
-        let splits = [("validation", mnist.validation), ("test", mnist.test)].filter { split == .both || split.rawValue == $0.0 }
-        let accuracies = try splits.map { name, dataset in
-            (name, dataset.count, try EngineBridge.translatingErrors { try network.accuracy(on: dataset, batchSize: batchSize) })
-        }
+        let splits = [examples.validation, examples.test].filter { split == .both || split.rawValue == $0.name }
+        let predicted = try splits.map { try LabelledData.predictions(of: network, on: $0, batchSize: batchSize) }
         let seconds = Date().timeIntervalSince(started)
+        let accuracies = zip(splits, predicted).map { ($0.name, $0.count, LabelledData.accuracy(of: $1, on: $0)) }
+        if let predictions { try PredictionsFile.write(predicted.flatMap { $0 }, to: URL(fileURLWithPath: predictions)) }
         if json {
-            var report: [String: Any] = ["model": network.name, "weights": weights]
+            var report: [String: Any] = ["model": network.name, "weights": weights, "data": examples.description.jsonObject]
             for (name, images, accuracy) in accuracies {
                 report["\(name)_top1"] = accuracy
                 report["\(name)_images"] = images
             }
             report["images_per_second"] = Double(accuracies.reduce(0) { $0 + $1.1 }) / max(seconds, 1e-9)
+            if let predictions { report["predictions"] = ["file": predictions, "splits": splits.map(\.name)] }
             try Terminal.printJSON(report)
         } else {
             print("\(network.name) — \(weightsURL.lastPathComponent)")
+            examples.description.summaryLines.forEach { print($0) }
             for (name, images, accuracy) in accuracies {
                 print("\((name + " top-1:").padding(toLength: 18, withPad: " ", startingAt: 0))\(Format.number(accuracy * 100)) % of \(images) images")
             }
+            if let predictions { print("wrote \(predictions): predictions of \(splits.map(\.name).joined(separator: " then "))") }
         }
     }
 }

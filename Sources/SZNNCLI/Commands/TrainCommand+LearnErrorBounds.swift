@@ -14,7 +14,7 @@ extension TrainCommand {
         options.maximumBatches = settings.maxBatches
         options.surrogate = surrogate
         options.boundLearningRate = boundLearningRate
-        let run = LearnedBoundsRun(architectureURL: URL(fileURLWithPath: model), dataURL: URL(fileURLWithPath: data),
+        let run = LearnedBoundsRun(architectureURL: URL(fileURLWithPath: model), data: dataOptions,
                                    weightsURL: weights.map { URL(fileURLWithPath: $0) }, outputURL: URL(fileURLWithPath: output),
                                    settings: settings, pretraining: pretraining, options: options, backend: try backend.make())
         Terminal.log("learning weights and error bounds: \(settings.summary), target \(target) pp")

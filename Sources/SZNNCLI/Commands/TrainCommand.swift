@@ -5,15 +5,16 @@ import SZNNEngine
 import SZNNTuner
 import SZNNWorkflow
 
-/// `sz-nn train`: trains a network from a JSON architecture on MNIST and saves its weights.
+/// `sz-nn train`: trains a network from a JSON architecture on --data (MNIST by default) and saves its weights.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a network (JSON architecture) on MNIST and save its weights.",
+        abstract: "Train a network (JSON architecture) on MNIST or a .npz and save its weights.",
         discussion: """
         Options left out take the values of the configuration's "training" section, then the \
-        built-in defaults. Trains on the first 55,000 training images, reports top-1 accuracy \
-        on the last 5,000 (validation) after every epoch, and writes the final weights \
+        built-in defaults. Trains on the training split of --data (MNIST: the first 55,000 \
+        training images; a .npz: x_train/y_train, which plain training requires), reports top-1 \
+        accuracy on the validation split after every epoch, and writes the final weights \
         (float32, BatchNorm running statistics included) atomically.
 
         With --learn-error-bounds --target-acc-loss P, the weights and one error bound per \
@@ -30,8 +31,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "The architecture file, e.g. Configs/models/lenet5.json.")
     var model: String
 
-    @Option(name: .long, help: "Folder with the four MNIST .gz files.")
-    var data: String = "Data/mnist"
+    /// The training and validation examples; plain training needs labels and a training split.
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, parsing: .unconditional, help: "Number of passes over the training split.")
     var epochs: Int?
@@ -127,13 +128,19 @@ struct TrainCommand: ParsableCommand {
         }
         let settings = try resolvedSettings(defaults, configurationName: name, phase: .plain)
         let network = try EngineBridge.makeNetwork(configurationAt: modelURL, seed: settings.seed)
-        let mnist = try EngineBridge.loadMNIST(from: URL(fileURLWithPath: data))
+        let source = try dataOptions.load()
+        guard source.hasLabels, source.hasTrainingSplit else {
+            throw SZNNError(.malformedDataset,
+                            "'\(source.description.source)' has no labelled training split: plain training needs x_train and y_train (and y for every split)",
+                            hint: "add them to the .npz; unlabelled data works only with --learn-error-bounds --weights")
+        }
+        let examples = try source.labelled(for: network)
         let optimizer = settings.makeOptimizer()
         Terminal.log("training \(network.name) (\(network.trainableParameterCount) parameters) "
-            + "on \(mnist.train.count) images: \(settings.summary), \(threads) thread(s)")
+            + "on \(examples.training.count) images: \(settings.summary), \(threads) thread(s)")
 
         let trainer = try EngineBridge.translatingErrors {
-            try TrainingLoop(network: network, dataset: mnist.train, validation: mnist.validation,
+            try TrainingLoop(network: network, dataset: examples.training, validation: examples.validation,
                              optimizer: optimizer, settings: settings)
         }
         let started = Date()

@@ -16,8 +16,10 @@ struct CompareRun {
     let comparison: Comparison
     let architectureName: String
     let weightsName: String
+    /// What the accuracies were measured on.
+    let data: DataDescription
 
-    init(architectureURL: URL, weightsURL: URL, dataURL: URL, methods: [MethodName], tuningSteps: Int, learnEpochs: Int,
+    init(architectureURL: URL, weightsURL: URL, data dataOptions: DataOptions, methods: [MethodName], tuningSteps: Int, learnEpochs: Int,
          seed: UInt64) throws {
         // The network's seed drives only its dropout masks, which only the learn-error-bounds row
         // uses (in training mode): the configuration's training seed, as `train` does, makes that
@@ -26,10 +28,10 @@ struct CompareRun {
         let training = try TrainingSettings.configured(configuration.training, phase: .compressionAware)
         let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: training.seed)
         try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL), into: network, fileName: weightsURL.lastPathComponent)
-        Terminal.progress("loading MNIST from \(dataURL.path)")
-        let mnist = try EngineBridge.loadMNIST(from: dataURL)
+        let examples = try dataOptions.labelled(for: network)
+        data = examples.description
         Terminal.progress("evaluating the uncompressed model")
-        subject = try EngineBridge.translatingErrors { try ComparisonSubject(network: network, validation: mnist.validation, test: mnist.test) }
+        subject = try EngineBridge.translatingErrors { try ComparisonSubject(network: network, validation: examples.validation, test: examples.test) }
         subject.progress = Terminal.progress
         let cabac = try CABACBackend()
         let oracle = Backends.tensorRateFunction(of: cabac)
@@ -43,10 +45,10 @@ struct CompareRun {
             case .globalBoundCABAC: GlobalBoundMethod(backend: cabac)
             case .globalBoundZstd: GlobalBoundMethod(backend: try ZstdBackend())
             case .deepsz: DeepSZMethod(backend: cabac)
-            case .fisher: TunerMethod(method: .fisher, training: mnist.train, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
-            case .gradient: TunerMethod(method: .gradient, training: mnist.train, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
+            case .fisher: TunerMethod(method: .fisher, training: examples.training, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
+            case .gradient: TunerMethod(method: .gradient, training: examples.training, backend: cabac, oracle: oracle, steps: tuningSteps, seed: seed)
             case .learnErrorBounds: try CompareRun.learnedBounds(settings: training, configurationName: architectureURL.lastPathComponent,
-                                                                 training: mnist.train, epochs: learnEpochs, backend: cabac, oracle: oracle)
+                                                                 training: examples.training, epochs: learnEpochs, backend: cabac, oracle: oracle)
             }
         })
         architectureName = network.name
@@ -84,6 +86,7 @@ struct CompareRun {
             "\(architectureName) (\(weightsName)): \(subject.originalBytes) bytes of float32 parameters, \(subject.weightCount) weights",
             String(format: "uncompressed top-1: validation %.2f%%, test %.2f%%; ", subject.baselineValidation * 100, subject.baselineTest * 100)
                 + "target: validation loss <= \(Format.number(target)) pp",
+        ] + data.summaryLines + [
             "",
             table.render(),
             "",
@@ -99,7 +102,7 @@ struct CompareRun {
             "architecture": architectureName, "weights": weightsName, "original_bytes": subject.originalBytes,
             "weights_count": subject.weightCount, "target_acc_loss": target,
             "uncompressed": ["validation": subject.baselineValidation, "test": subject.baselineTest],
-            "rows": main.rows.map(CompareRun.json),
+            "rows": main.rows.map(CompareRun.json), "data": data.jsonObject,
             "failures": main.failures.map { ["method": $0.method.rawValue, "reason": $0.reason] },
         ]
         if !swept.isEmpty { object["sweep"] = swept.map(CompareRun.json) }

@@ -11,7 +11,7 @@ import SZNNWorkflow
 /// from scratch, the model `pretraining` trains first (what would otherwise be shipped).
 struct LearnedBoundsRun {
     let architectureURL: URL
-    let dataURL: URL
+    let data: DataOptions
     /// The weights to start from; nil trains from the configuration's seeded initialisation.
     let weightsURL: URL?
     let outputURL: URL
@@ -30,24 +30,30 @@ struct LearnedBoundsRun {
         if let weightsURL {
             try EngineBridge.load(try ModelLoader.load(weightsURL), into: network, fileName: weightsURL.lastPathComponent)
         }
-        Terminal.progress("loading MNIST from \(dataURL.path)")
-        let mnist = try EngineBridge.loadMNIST(from: dataURL)
+        let source = try data.load()
+        if pretraining != nil {
+            guard source.hasLabels, source.hasTrainingSplit else {
+                throw SZNNError(.malformedDataset, "training from scratch needs labelled training examples, which '\(source.description.source)' lacks",
+                                hint: "give --weights to start from, or a .npz with x_train and y_train (and y for every split)")
+            }
+        }
+        let examples = try source.labelled(for: network)
         if let pretraining {
             Terminal.log("training the baseline model: \(pretraining.summary)")
             let loop = try EngineBridge.translatingErrors {
-                try TrainingLoop(network: network, dataset: mnist.train, validation: mnist.validation,
+                try TrainingLoop(network: network, dataset: examples.training, validation: examples.validation,
                                  optimizer: pretraining.makeOptimizer(), settings: pretraining)
             }
             _ = try EngineBridge.translatingErrors { try loop.run(events: TrainingLoop.terminalEvents) }
         }
-        let baseline = try EngineBridge.translatingErrors { (try network.accuracy(on: mnist.validation), try network.accuracy(on: mnist.test)) }
+        let baseline = try EngineBridge.translatingErrors { (try network.accuracy(on: examples.validation), try network.accuracy(on: examples.test)) }
         let oracle = Backends.tensorRateFunction(of: backend)
         let startModel = try EngineBridge.model(from: network)
         let plan = CompressionPlan(defaultRule: .init())
         let names = TunedTensorSelection.names(of: startModel, trainable: Set(network.trainableParameters.map(\.name)), plan: plan)
         let tensors = try TunedTensorSelection.measure(startModel, names: names, oracle: oracle, progress: Terminal.progress)
         let trainer = try CompressionAwareTrainer(
-            network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
+            network: network, training: examples.training, validation: examples.validation, tensors: tensors,
             initialBounds: tensors.map { $0.scale / 4 }, optimizer: settings.makeOptimizer(),
             baselineAccuracy: baseline.0, options: options, oracle: oracle)
         let trainingStarted = Date()
@@ -75,7 +81,7 @@ struct LearnedBoundsRun {
             "target_acc_loss": options.targetAccuracyLoss, "tuner": "learn-error-bounds", "training": settings.summary,
             "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent,
         ]
-        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, plan: plan, outputURL: outputURL,
+        let output = VerifiedOutput(network: network, data: examples, backend: backend, plan: plan, outputURL: outputURL,
                                     targetAccuracyLoss: options.targetAccuracyLoss)
         return try output.write(try EngineBridge.model(from: network), tensors: learned.tensors, outcome: outcome,
                                 originalTest: baseline.1, started: started,

@@ -11,7 +11,7 @@ import SZNNTuner
 struct TuningRun {
     let weightsURL: URL
     let architectureURL: URL
-    let dataURL: URL
+    let data: DataOptions
     let outputURL: URL
     let options: TuningOptions
     let backend: any EntropyBackend
@@ -27,6 +27,8 @@ struct TuningRun {
         let fileBytes: Int
         let bounds: [String: Double]
         let original: (validation: Double, test: Double)
+        /// What the accuracies were measured on.
+        let data: DataDescription
         let compressed: (validation: Double, test: Double)
         let evaluations: Int
         let seconds: Double
@@ -39,28 +41,27 @@ struct TuningRun {
         let sourceBytes = try ModelLoader.readBytes(weightsURL)
         let model = try ModelFile.decode(sourceBytes, from: weightsURL)
         try EngineBridge.load(model, into: network, fileName: weightsURL.lastPathComponent)
-        Terminal.progress("loading MNIST from \(dataURL.path)")
-        let mnist = try EngineBridge.loadMNIST(from: dataURL)
+        let examples = try data.labelled(for: network)
 
         // Trainable float tensors are tuned unless the plan keeps them; buffers (BatchNorm statistics) stay lossless.
         let names = TunedTensorSelection.names(of: model, trainable: Set(network.trainableParameters.map(\.name)), plan: plan)
         Terminal.progress("measuring squared gradients (Fisher)")
         let squares = try EngineBridge.translatingErrors {
-            try FisherAllocation.squaredGradients(network: network, names: names, training: mnist.train, seed: options.seed)
+            try FisherAllocation.squaredGradients(network: network, names: names, training: examples.training, seed: options.seed)
         }
         let tensors = try TunedTensorSelection.measure(model, names: names, oracle: Backends.tensorRateFunction(of: backend), slices: { tensor in
             guard sliceBounds, let axis = FisherAllocation.sliceAxis(shape: tensor.shape), let square = squares[tensor.name] else { return nil }
             return (axis, FisherAllocation.sliceFactors(squares: square, shape: tensor.shape, axis: axis))
         }, progress: Terminal.progress)
         let tuner = try EngineBridge.translatingErrors {
-            try AccuracyTargetTuner(network: network, training: mnist.train, validation: mnist.validation, tensors: tensors,
+            try AccuracyTargetTuner(network: network, training: examples.training, validation: examples.validation, tensors: tensors,
                                     fisherSquares: squares, options: options)
         }
         let outcome = try TuningRun.tune(tuner)
-        let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: mnist.test) }
+        let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: examples.test) }
         let settings: [String: Any] = ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
                                        "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent]
-        let output = VerifiedOutput(network: network, mnist: mnist, backend: backend, plan: plan, outputURL: outputURL,
+        let output = VerifiedOutput(network: network, data: examples, backend: backend, plan: plan, outputURL: outputURL,
                                     targetAccuracyLoss: options.targetAccuracyLoss)
         return try output.write(model, tensors: tensors, outcome: outcome, originalTest: originalTest, started: started,
                                 metadata: VerifiedOutput.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settings),
@@ -111,7 +112,7 @@ extension TuningRun.Report {
             String(format: "top-1 test:       %.2f%% → %.2f%% (drop %.2f pp, reported, not tuned on)", original.test * 100, compressed.test * 100,
                    (original.test - compressed.test) * 100),
             String(format: "%d full validation evaluations, %.1f s", evaluations, seconds),
-        ]
+        ] + data.summaryLines
         return lines.joined(separator: "\n")
     }
 
@@ -128,7 +129,7 @@ extension TuningRun.Report {
             "target_acc_loss": target,
             "validation": ["original": original.validation, "compressed": compressed.validation],
             "test": ["original": original.test, "compressed": compressed.test],
-            "evaluations": evaluations, "seconds": seconds,
+            "evaluations": evaluations, "seconds": seconds, "data": data.jsonObject,
         ]
     }
 }

@@ -8,7 +8,8 @@ import SZNNTuner
 /// and only then write the file atomically — so the reported drop is that of the file.
 struct VerifiedOutput {
     let network: Network
-    let mnist: MNIST
+    /// The examples the drop is verified on.
+    let data: LabelledData
     let backend: any EntropyBackend
     /// How the tensors that are not tuned are coded (lossless, or a bound a rule pins).
     let plan: CompressionPlan
@@ -40,7 +41,7 @@ struct VerifiedOutput {
         let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: outputURL.lastPathComponent), backends: try Backends.all())
         try EngineBridge.load(decoded, into: network, fileName: outputURL.lastPathComponent)
         let compressed = try EngineBridge.translatingErrors {
-            (try network.accuracy(on: mnist.validation), try network.accuracy(on: mnist.test))
+            (try network.accuracy(on: data.validation), try network.accuracy(on: data.test))
         }
         let drop = (outcome.baselineAccuracy - compressed.0) * 100
         guard drop <= targetAccuracyLoss + 1e-9 else {
@@ -51,7 +52,7 @@ struct VerifiedOutput {
         Terminal.endProgress()
         return TuningRun.Report(container: container, fileBytes: bytes.count,
                                 bounds: Dictionary(uniqueKeysWithValues: zip(tensors.map(\.name), outcome.bounds)),
-                                original: (outcome.baselineAccuracy, originalTest), compressed: compressed,
+                                original: (outcome.baselineAccuracy, originalTest), data: data.description, compressed: compressed,
                                 evaluations: outcome.evaluations + extraEvaluations + 1, seconds: Date().timeIntervalSince(started))
     }
 }

@@ -58,7 +58,7 @@ public struct DataSource: Sendable {
             ExampleSet(name: dataset.name, sampleShape: dataset.sampleShape, values: dataset.images, labels: dataset.labels, count: dataset.count)
         }
         let description = DataDescription(
-            source: url.path, format: "idx",
+            source: url.relativePath, format: "idx",
             split: "training = the first \(mnist.train.count) images of train-images, validation = the last \(mnist.validation.count), test = the \(mnist.test.count) t10k images",
             normalization: "(x/255 − \(MNIST.pixelMean))/\(MNIST.pixelStandardDeviation)", labelsArePredictions: false,
             counts: (mnist.train.count, mnist.validation.count, mnist.test.count))

@@ -52,7 +52,7 @@ enum NumpyDataReader {
             throw malformed(name, "has labels for some splits but not others", hint: "give y for every x, or for none")
         }
         let description = DataDescription(
-            source: url.path, format: "npz",
+            source: url.relativePath, format: "npz",
             split: split + (training.map { ", training = x_train (\($0.count))" } ?? ", training = the validation set (no x_train)"),
             normalization: converter.formula, labelsArePredictions: validation.labels == nil,
             counts: (training?.count ?? validation.count, validation.count, test.count))

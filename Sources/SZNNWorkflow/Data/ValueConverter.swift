@@ -54,7 +54,7 @@ struct ValueConverter {
                             hint: "convert x with x.astype(numpy.float32)")
         }
         let scale = Float(settings.scale ?? defaultScale)
-        let scaling = "\(x.dtype.safetensorsName.lowercased()): x·\(settings.scale.map { "\($0)" } ?? scaleText)"
+        let scaling = "\(x.dtype == .uint8 ? "uint8" : "float\(x.dtype.byteWidth * 8)"): x·\(settings.scale.map { "\($0)" } ?? scaleText)"
         if !scalings.contains(scaling) { scalings.append(scaling) }
 
         let channels = sampleShape[0], sampleSize = sampleShape.reduce(1, *), channelSize = sampleSize / max(channels, 1)
