@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNTestSupport"]),
         .testTarget(name: "SZNNEngineTests", dependencies: ["SZNNEngine", "CZlib"]),
         .testTarget(name: "SZNNBaselinesTests", dependencies: ["SZNNBaselines", "SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNCABAC", "SZNNZstd", "SZNNCLI", "SZNNTestSupport"]),
-        .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore"]),
+        .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore", "SZNNEngine", "SZNNWorkflow"]),
         .testTarget(name: "SZNNWorkflowTests", dependencies: ["SZNNWorkflow", "SZNNCore", "SZNNEngine"]),
     ]
 )
