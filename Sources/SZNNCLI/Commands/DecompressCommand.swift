@@ -7,22 +7,30 @@ import SZNNWorkflow
 struct DecompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decompress",
-        abstract: "Reconstruct the weights of a .sznn file as .safetensors or .npz.",
-        discussion: "Every checksum is verified before a weight is written; the output is written atomically."
+        abstract: "Reconstruct the weights of a .sznn file as .safetensors, .npz or .onnx.",
+        discussion: """
+        Every checksum is verified before a weight is written; the output is written atomically. \
+        A .sznn made from an ONNX model stores its graph: -o model.onnx gives back a runnable ONNX file \
+        whose graph is the original's and whose initializers are the reconstructed weights.
+
+        EXAMPLES
+          sz-nn decompress lenet5.sznn -o lenet5.safetensors
+          sz-nn decompress resnet.sznn -o resnet-reconstructed.onnx
+        """
     )
 
     @Argument(help: "The .sznn file.")
     var input: String
 
-    @Option(name: .shortAndLong, help: "The file to write: .safetensors or .npz (format from the extension).")
+    @Option(name: .shortAndLong, help: "The file to write: .safetensors, .npz or .onnx (format from the extension; .onnx needs a .sznn made from an ONNX model).")
     var output: String
 
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
         let outputExtension = URL(fileURLWithPath: output).pathExtension.lowercased()
-        guard ["safetensors", "npz"].contains(outputExtension) else {
-            throw ValidationError("-o must end in .safetensors or .npz; got '\(output)'")
+        guard ModelFile.writableExtensions.contains(outputExtension) else {
+            throw ValidationError("-o must end in .safetensors, .npz or .onnx; got '\(output)'")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Parses a `.sznn` v1 file (FORMAT.md), checking every field and checksum; mirrors `ContainerEncoder`.
+/// Parses a `.sznn` file of version 1 or 2 (FORMAT.md), checking every field and checksum; mirrors `ContainerEncoder`.
 ///
 /// Nothing read is trusted: lengths are checked against what remains before anything is
 /// allocated, so a truncated or bit-flipped file fails with one error and never crashes.
@@ -25,11 +25,14 @@ public enum ContainerDecoder {
         guard fixed.withUnsafeBytes({ CRC32.checksum($0) }) == headerChecksum else {
             throw SZNNError(.checksumMismatch, "\(fileName): file header checksum mismatch", hint: "the file is corrupt")
         }
-        guard version == Container.version else {
-            throw SZNNError(.unsupportedVersion, "\(fileName) is .sznn version \(version); this build reads version \(Container.version)",
+        guard version == Container.version || version == Container.graphVersion else {
+            throw SZNNError(.unsupportedVersion, "\(fileName) is .sznn version \(version); this build reads versions 1 and 2",
                             hint: "use the sz-nn release that wrote it")
         }
-        guard flags == 0 else { throw SZNNError(.malformedContainer, "\(fileName): reserved flags are \(flags), expected 0") }
+        let expectedFlags = version == Container.graphVersion ? Container.graphFlag : 0
+        guard flags == expectedFlags else {
+            throw SZNNError(.malformedContainer, "\(fileName): version \(version) flags are \(flags), expected \(expectedFlags)")
+        }
 
         let jsonLength = Int(try reader.integer(UInt32.self, "metadata length"))
         // `FormatLimits` bound every field, so a corrupt length cannot make the reader allocate wildly.
@@ -45,6 +48,9 @@ public enum ContainerDecoder {
             throw SZNNError(.malformedContainer, "\(fileName): metadata is not a JSON object")
         }
 
+        reader.context = "\(fileName), graph block"
+        let graph = flags & Container.graphFlag != 0 ? try decodeGraph(&reader) : nil
+
         var records: [TensorRecord] = []
         var names = Set<String>()
         for position in 0..<Int(count) {
@@ -59,7 +65,28 @@ public enum ContainerDecoder {
             throw SZNNError(.malformedContainer, "\(fileName): \(reader.remaining) unexpected bytes after the last record",
                             hint: "the file is corrupt or was concatenated")
         }
-        return Container(metadata: metadata, records: records)
+        return Container(metadata: metadata, records: records, graph: graph)
+    }
+
+    /// The graph block (FORMAT.md §3a), its length bounded by `FormatLimits` before anything is copied.
+    static func decodeGraph(_ reader: inout ByteReader) throws -> ModelGraph {
+        let formatLength = Int(try reader.integer(UInt8.self, "graph format length"))
+        let formatBytes = try reader.bytes(formatLength, "graph format")
+        let length = try reader.integer(UInt64.self, "graph length")
+        guard length <= UInt64(FormatLimits.maximumGraphBytes) else {
+            throw SZNNError(.malformedContainer, "\(reader.context): graph length \(length) exceeds \(FormatLimits.maximumGraphBytes)")
+        }
+        let bytes = try reader.bytes(Int(length), "graph")
+        let checksum = try reader.integer(UInt32.self, "graph CRC")
+        var checked = formatBytes
+        checked.append(bytes)
+        guard checked.withUnsafeBytes({ CRC32.checksum($0) }) == checksum else {
+            throw SZNNError(.checksumMismatch, "\(reader.context): graph checksum mismatch", hint: "the file is corrupt")
+        }
+        guard let format = String(data: formatBytes, encoding: .ascii), !format.isEmpty else {
+            throw SZNNError(.malformedContainer, "\(reader.context): the graph format name is not ASCII text")
+        }
+        return ModelGraph(format: format, bytes: bytes)
     }
 
     /// One record: header (checked against its CRC before any field is believed), then payload.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Serializes a `Container` as a `.sznn` v1 file (FORMAT.md); mirrored by `ContainerDecoder`.
+/// Serializes a `Container` as a `.sznn` file (FORMAT.md): version 1, or 2 with a graph; mirrored by `ContainerDecoder`.
 public enum ContainerEncoder {
     /// The bytes of the whole file; E106 if the container exceeds `FormatLimits`.
     public static func encode(_ container: Container) throws -> Data {
@@ -10,11 +10,12 @@ public enum ContainerEncoder {
         for record in container.records { try FormatLimits.check(name: record.name, shape: record.shape) }
         let json = try metadataJSON(container.metadata)
         try FormatLimits.check(metadataBytes: json.count)
+        if let graph = container.graph { try FormatLimits.check(graph: graph) }
 
         var file = ByteWriter()
         file.append(contentsOf: Container.magic)
-        file.append(Container.version)
-        file.append(UInt16(0))
+        file.append(container.graph == nil ? Container.version : Container.graphVersion)
+        file.append(container.graph == nil ? UInt16(0) : Container.graphFlag)
         file.append(UInt32(container.records.count))
         file.append(file.bytes.withUnsafeBytes { CRC32.checksum($0) })
 
@@ -23,6 +24,7 @@ public enum ContainerEncoder {
         file.append(json.withUnsafeBytes { CRC32.checksum($0) })
 
         var output = Data(file.bytes)
+        if let graph = container.graph { output.append(encodeGraph(graph)) }
         for record in container.records {
             let header = encodeHeader(record)
             var prefix = ByteWriter()
@@ -33,6 +35,23 @@ public enum ContainerEncoder {
             output.append(record.payload)
         }
         return output
+    }
+
+    /// The graph block (FORMAT.md §3a): format name, graph bytes, and one CRC over both.
+    static func encodeGraph(_ graph: ModelGraph) -> Data {
+        let format = Data(graph.format.utf8)
+        var prefix = ByteWriter()
+        prefix.append(UInt8(format.count))
+        prefix.append(contentsOf: Array(format))
+        prefix.append(UInt64(graph.bytes.count))
+        var checked = format
+        checked.append(graph.bytes)
+        var block = Data(prefix.bytes)
+        block.append(graph.bytes)
+        var suffix = ByteWriter()
+        suffix.append(checked.withUnsafeBytes { CRC32.checksum($0) })
+        block.append(contentsOf: suffix.bytes)
+        return block
     }
 
     /// The metadata as the file holds it: JSON with sorted keys.

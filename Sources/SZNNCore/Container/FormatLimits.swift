@@ -18,6 +18,20 @@ public enum FormatLimits {
     public static let maximumMetadataBytes = 16 << 20
     /// Most records a file may hold (the header's u32 tensor_count).
     public static let maximumTensorCount = Int(UInt32.max)
+    /// The largest graph block (2 GiB, protobuf's own limit on one message).
+    public static let maximumGraphBytes = Int(Int32.max)
+
+    /// Throws E106 unless `graph` fits a graph block: a format name of 1 … 255 ASCII bytes and at most `maximumGraphBytes`.
+    public static func check(graph: ModelGraph) throws {
+        let format = graph.format.utf8.count
+        guard format > 0, format <= 255, graph.format.allSatisfy(\.isASCII) else {
+            throw SZNNError(.exceedsFormatLimit, "graph format name '\(graph.format)' must be 1 … 255 ASCII bytes")
+        }
+        guard graph.bytes.count <= maximumGraphBytes else {
+            throw SZNNError(.exceedsFormatLimit, "the graph has \(graph.bytes.count) bytes; the limit is \(maximumGraphBytes)",
+                            hint: "keep the weights as initializers: only the graph without its data is stored")
+        }
+    }
 
     /// Throws E106 unless a tensor of this name and shape fits a v1 record.
     public static func check(name: String, shape: [Int]) throws {

@@ -45,18 +45,25 @@ public struct TensorRecord: Sendable {
 
 /// A whole `.sznn` file: metadata and records.
 public struct Container {
-    /// The current (and only) format version this build writes and reads.
+    /// The format version of files without a graph (FORMAT.md): what every earlier build reads.
     public static let version: UInt16 = 1
+    /// The format version of files that carry a graph block (flag bit 0).
+    public static let graphVersion: UInt16 = 2
+    /// Header flag bit 0: a graph block follows the metadata block (version 2 only).
+    static let graphFlag: UInt16 = 1
     /// The magic bytes "SZNN".
     static let magic: [UInt8] = [0x53, 0x5A, 0x4E, 0x4E]
 
     /// The metadata JSON object (FORMAT.md §3).
     public var metadata: [String: Any]
     public var records: [TensorRecord]
+    /// The model's graph (an ONNX skeleton), stored verbatim in the graph block.
+    public var graph: ModelGraph?
 
-    public init(metadata: [String: Any], records: [TensorRecord]) {
+    public init(metadata: [String: Any], records: [TensorRecord], graph: ModelGraph? = nil) {
         self.metadata = metadata
         self.records = records
+        self.graph = graph
     }
 }
 

@@ -1,15 +1,15 @@
 import Foundation
 
-/// Reads and writes model files, choosing the format by extension: `.safetensors`, `.npz`, `.npy`.
+/// Reads and writes model files, choosing the format by extension: `.safetensors`, `.npz`, `.npy`, `.onnx`.
 ///
 /// Inputs are read into memory by `FileBytes` (never mapped, so a file truncated meanwhile
 /// cannot crash the process); tensors from safetensors or stored `.npz` members are slices of
 /// that one copy. (`.sznn` containers are handled by the CLI, not here.)
 public enum ModelFile {
     /// The extensions `read` accepts.
-    public static let readableExtensions = ["safetensors", "npz", "npy"]
+    public static let readableExtensions = ["safetensors", "npz", "npy", "onnx"]
     /// The extensions `write` accepts.
-    public static let writableExtensions = ["safetensors", "npz"]
+    public static let writableExtensions = ["safetensors", "npz", "onnx"]
 
     /// Reads a model, choosing the format by extension (.safetensors, .npz, .npy), from one in-memory copy of the file.
     ///
@@ -29,6 +29,8 @@ public enum ModelFile {
             return try Safetensors.decode(data, fileName: fileName)
         case "npz":
             return try NumpyArchive.decode(data, fileName: fileName)
+        case "onnx":
+            return try ONNXModelFile.decode(data, from: url)
         default:
             let name = url.deletingPathExtension().lastPathComponent
             return Model(tensors: [try NumpyArray.decode(data, name: name, fileName: fileName)])
@@ -49,6 +51,7 @@ public enum ModelFile {
         switch url.pathExtension.lowercased() {
         case "safetensors": data = try Safetensors.encode(model)
         case "npz": data = try NumpyArchive.encode(model, deflated: true)
+        case "onnx": data = try ONNXModelFile.encode(model)
         default:
             throw SZNNError(.unsupportedFileType, "cannot write '\(url.lastPathComponent)': unsupported extension",
                             hint: "supported: " + writableExtensions.map { "." + $0 }.joined(separator: ", "))

@@ -30,7 +30,7 @@ public enum ModelCodec {
             }
         }
         progress(model.tensors.count, model.tensors.count)
-        return Container(metadata: fullMetadata, records: records)
+        return Container(metadata: fullMetadata, records: records, graph: model.graph)
     }
 
     /// Decompresses every record of `container`, after checking that all of them fit in `budget`.
@@ -39,6 +39,6 @@ public enum ModelCodec {
         try budget.check(container, fileName: fileName)
         let tensors = try container.records.map { try TensorDecoder.decode($0, backends: backends) }
         let metadata = container.metadata["model_metadata"] as? [String: String] ?? [:]
-        return Model(tensors: tensors, metadata: metadata)
+        return Model(tensors: tensors, metadata: metadata, graph: container.graph)
     }
 }

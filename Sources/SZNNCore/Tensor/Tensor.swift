@@ -67,12 +67,29 @@ public struct Model: Sendable, Equatable {
     public var tensors: [Tensor]
     /// Free-form string metadata (safetensors `__metadata__`), kept across conversions.
     public var metadata: [String: String]
+    /// The computation the tensors belong to, when the source file carried one (an ONNX graph).
+    public var graph: ModelGraph?
 
-    public init(tensors: [Tensor], metadata: [String: String] = [:]) {
+    public init(tensors: [Tensor], metadata: [String: String] = [:], graph: ModelGraph? = nil) {
         self.tensors = tensors
         self.metadata = metadata
+        self.graph = graph
     }
 
     /// The tensor with that name, if any.
     public subscript(name: String) -> Tensor? { tensors.first { $0.name == name } }
+}
+
+/// A model's graph, kept opaque by the codec: its format name and its bytes.
+///
+/// For ONNX (`format == "onnx"`) the bytes are the ModelProto without initializer data
+/// (`ONNXModelFile`); `.sznn` files store them beside the tensors (FORMAT.md §3a).
+public struct ModelGraph: Sendable, Equatable {
+    public var format: String
+    public var bytes: Data
+
+    public init(format: String, bytes: Data) {
+        self.format = format
+        self.bytes = bytes
+    }
 }
