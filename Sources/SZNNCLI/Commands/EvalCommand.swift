@@ -16,6 +16,11 @@ struct EvalCommand: ParsableCommand {
         look at validation. --predictions writes the top-1 class of every evaluated example as an \
         int64 .npy: the validation examples, then the test examples (with --split both and a \
         single x, that is x's own order).
+
+        EXAMPLES
+          sz-nn eval --model Configs/models/lenet5.json --weights Data/models/lenet5.safetensors
+          sz-nn eval --model resnet.onnx --data test.npz
+          sz-nn eval --weights resnet.sznn --data test.npz --predictions predicted.npy
         """)
 
     /// The splits `eval` can measure.
@@ -23,11 +28,12 @@ struct EvalCommand: ParsableCommand {
         case validation, test, both
     }
 
-    @Option(name: .long, help: "The architecture file the weights belong to.")
-    var model: String
+    @Option(name: .long, help: ArgumentHelp("The architecture: a .json configuration (Configs/models) or an .onnx model (its graph, and its weights unless --weights is given).",
+                                            valueName: "file.json|file.onnx"))
+    var model: String?
 
-    @Option(name: .long, help: "The weights: .safetensors, .npz or .sznn.")
-    var weights: String
+    @Option(name: .long, help: "The weights: .safetensors, .npz, .onnx or .sznn (a .sznn made from an ONNX model needs no --model).")
+    var weights: String?
 
     @OptionGroup var dataOptions: DataOptions
 
@@ -50,6 +56,10 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
+        if model == nil && weights == nil { throw ValidationError("give --model (.json or .onnx), --weights, or both") }
+        if let model, model.lowercased().hasSuffix(".json"), weights == nil {
+            throw ValidationError("a .json configuration has no weights: add --weights")
+        }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let predictions, URL(fileURLWithPath: predictions).pathExtension.lowercased() != "npy" {
@@ -60,10 +70,10 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         BLAS.setThreadCount(threads)
         if let predictions { try OutputPath.checkWritable(predictions) }
-        let weightsURL = URL(fileURLWithPath: weights)
-        let network = try EngineBridge.makeNetwork(configurationAt: URL(fileURLWithPath: model), seed: 0)
-        try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL, budget: memory.budget), into: network,
-                              fileName: weightsURL.lastPathComponent)
+        let weightsURL = URL(fileURLWithPath: weights ?? model ?? "")
+        let network = try EngineBridge.network(architecture: model.map { URL(fileURLWithPath: $0) },
+                                               weights: try weights.map { try EngineBridge.loadModel(at: URL(fileURLWithPath: $0), budget: memory.budget) },
+                                               weightsName: weightsURL.lastPathComponent)
         let examples = try dataOptions.labelled(for: network)
         Terminal.endProgress()
         let started = Date()
@@ -73,7 +83,7 @@ struct EvalCommand: ParsableCommand {
         let accuracies = zip(splits, predicted).map { ($0.name, $0.count, LabelledData.accuracy(of: $1, on: $0)) }
         if let predictions { try PredictionsFile.write(predicted.flatMap { $0 }, to: URL(fileURLWithPath: predictions)) }
         if json {
-            var report: [String: Any] = ["model": network.name, "weights": weights, "data": examples.description.jsonObject]
+            var report: [String: Any] = ["model": network.name, "weights": weights ?? model ?? "", "data": examples.description.jsonObject]
             for (name, images, accuracy) in accuracies {
                 report["\(name)_top1"] = accuracy
                 report["\(name)_images"] = images

@@ -33,6 +33,20 @@ public struct Tensor: Sendable, Equatable {
         try self.init(name: name, dtype: .float32, shape: shape, bytes: data)
     }
 
+    /// A tensor shaped and typed like `template` holding `values`, rounded to its floating-point dtype.
+    public init(converting values: [Float], like template: Tensor) throws {
+        precondition(template.dtype.isFloatingPoint, "only floating-point tensors take Float values")
+        let dtype = template.dtype
+        if dtype == .float32 { try self.init(name: template.name, shape: template.shape, float32: values); return }
+        var data = Data(count: values.count * dtype.byteWidth)
+        data.withUnsafeMutableBytes { raw in
+            for (index, value) in values.enumerated() {
+                FloatCodec.store(bits: FloatCodec.bits(of: Double(value), as: dtype), into: raw, index: index, dtype: dtype)
+            }
+        }
+        try self.init(name: template.name, dtype: dtype, shape: template.shape, bytes: data)
+    }
+
     /// Number of elements (product of the shape; 1 for a scalar).
     public var elementCount: Int { shape.reduce(1, *) }
 
@@ -46,6 +60,27 @@ public struct Tensor: Sendable, Equatable {
                     out[index] = Float(FloatCodec.load(raw, index: index, dtype: dtype))
                 }
                 initialized = count
+            }
+        }
+    }
+
+    /// The elements as Int, from any integer or boolean dtype (u64 beyond Int.max wraps); nil for floats.
+    public func integerValues() -> [Int]? {
+        guard !dtype.isFloatingPoint else { return nil }
+        let count = elementCount, width = dtype.byteWidth, type = dtype
+        return bytes.withUnsafeBytes { raw in
+            (0..<count).map { index in
+                let offset = index * width
+                switch type {
+                case .int8: return Int(raw.loadUnaligned(fromByteOffset: offset, as: Int8.self))
+                case .int16: return Int(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
+                case .int32: return Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+                case .int64: return Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
+                case .uint8, .bool: return Int(raw[offset])
+                case .uint16: return Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+                case .uint32: return Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                default: return Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                }
             }
         }
     }
