@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The sizes of a 2-D convolution or pooling window over one input plane, and the
 /// im2col / col2im transforms that turn a batched convolution into one GEMM.
 ///
@@ -39,7 +37,7 @@ struct ConvolutionGeometry: Sendable, Equatable {
         guard let input = inputBuffer.baseAddress, let columns = columnBuffer.baseAddress else { return }
         assert(inputBuffer.count == batch * channels * inputPixels && columnBuffer.count == patchSize * batch * outputPixels)
         let source = DisjointAccess(input), destination = DisjointAccess(columns)
-        forEachImageChunk(batch: batch) { images in
+        ImageChunks.forEach(batch: batch, work: patchSize * batch * outputPixels) { images in
             im2col(source.pointer, batch: batch, images: images, into: destination.pointer)
         }
     }
@@ -88,7 +86,7 @@ struct ConvolutionGeometry: Sendable, Equatable {
         guard let columns = columnBuffer.baseAddress, let input = inputBuffer.baseAddress else { return }
         assert(inputBuffer.count == batch * channels * inputPixels && columnBuffer.count == patchSize * batch * outputPixels)
         let source = DisjointAccess(columns), destination = DisjointAccess(input)
-        forEachImageChunk(batch: batch) { images in
+        ImageChunks.forEach(batch: batch, work: patchSize * batch * outputPixels) { images in
             col2im(source.pointer, batch: batch, images: images, into: destination.pointer)
         }
     }
@@ -125,26 +123,4 @@ struct ConvolutionGeometry: Sendable, Equatable {
             }
         }
     }
-
-    /// Runs `body` on contiguous image ranges covering `0..<batch`, one per OpenBLAS thread,
-    /// concurrently when there is more than one thread and enough work to pay for it.
-    private func forEachImageChunk(batch: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let workers = min(BLAS.threadCount, batch)
-        guard workers > 1, patchSize * batch * outputPixels >= 1 << 16 else {
-            body(0..<batch)
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            body((batch * worker / workers)..<(batch * (worker + 1) / workers))
-        }
-    }
-}
-
-/// A pointer handed to concurrent workers that each touch a disjoint part of its memory.
-///
-/// `@unchecked Sendable` is sound only under that discipline: `forEachImageChunk` gives every
-/// worker its own image range, and the caller waits for all of them before reading.
-private struct DisjointAccess<Pointer>: @unchecked Sendable {
-    let pointer: Pointer
-    init(_ pointer: Pointer) { self.pointer = pointer }
 }

@@ -63,7 +63,7 @@ final class GraphProgram {
         let ordered = try GraphOrdering.sorted(description.nodes,
                                                available: Set([input.name]).union(constants.keys).union(parameterByName.keys),
                                                graphName: description.name)
-        steps = try Self.makeSteps(ordered, description: description,
+        steps = try Self.makeSteps(ordered, description: description, parameters: parameterByName,
                                    trainable: Set(parameters.filter(\.isTrainable).map(\.name)), keep: output)
     }
 
@@ -132,7 +132,7 @@ final class GraphProgram {
         return names
     }
 
-    private static func makeSteps(_ nodes: [GraphNode], description: GraphDescription,
+    private static func makeSteps(_ nodes: [GraphNode], description: GraphDescription, parameters: [String: Parameter],
                                   trainable: Set<String>, keep output: String) throws -> [Step] {
         var lastUse: [String: Int] = [:]
         for (index, node) in nodes.enumerated() { for name in node.inputs where !name.isEmpty { lastUse[name] = index } }
@@ -143,6 +143,9 @@ final class GraphProgram {
             let needing = node.inputs.map { !$0.isEmpty && dependsOnParameter.contains($0) }
             if needing.contains(true) { dependsOnParameter.formUnion(node.outputs) }
             let operation = try OperatorRegistry.makeOperator(for: node, opsetVersion: description.opsetVersion)
+            if let updating = operation as? any BufferUpdatingOperator {
+                updating.bind(buffers: parameters.filter { updating.bufferNames.contains($0.key) })
+            }
             return Step(node: node, operation: operation, inputsNeedingGradient: needing, releases: releases[index])
         }
     }

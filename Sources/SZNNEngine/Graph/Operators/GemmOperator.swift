@@ -1,10 +1,3 @@
-/// The fully connected operators: Gemm (`alpha · A′ · B′ + beta · C`).
-extension OperatorRegistry {
-    static let linearOperators: [String: Builder] = [
-        "Gemm": { node, _ in try GemmOperator(node) },
-    ]
-}
-
 /// ONNX Gemm: Y = alpha · op(A) · op(B) + beta · C, with op = transpose when `transA`/`transB`
 /// is set and C broadcast to [M, N] from [], [N], [1, N], [M, 1] or [M, N]. One GEMM forward,
 /// two backward (only those whose gradient is needed).

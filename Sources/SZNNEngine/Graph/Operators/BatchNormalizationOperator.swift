@@ -1,0 +1,142 @@
+/// ONNX BatchNormalization over [N, C, …]: y = scale · (x − mean) / √(var + epsilon) + B.
+///
+/// Inference uses the running statistics (inputs 3, 4). Training (`ForwardMode.training`, or the
+/// node's training_mode attribute) uses the batch mean and biased variance, and updates the
+/// running statistics as ONNX defines: running = running · momentum + batch · (1 − momentum),
+/// written into the bound buffer Parameters and returned as outputs 1 and 2 when the node has them.
+final class BatchNormalizationOperator: BufferUpdatingOperator {
+    private let node: GraphNode
+    private let epsilon: Float
+    private let momentum: Float
+    private let trainingAttribute: Bool
+    /// The running mean and variance Parameters, when they are initializers of the graph.
+    private var runningMean: Parameter?, runningVariance: Parameter?
+    private var inputShape: [Int] = []
+    private var scale: [Float] = [], mean: [Float] = [], inverseDeviation: [Float] = []
+    private var normalized: [Float] = []
+    private var usedBatchStatistics = false
+
+    init(_ node: GraphNode) throws {
+        let attributes = NodeAttributes(node)
+        self.node = node
+        epsilon = try attributes.float("epsilon", default: 1e-5)
+        momentum = try attributes.float("momentum", default: 0.9)
+        trainingAttribute = try attributes.integer("training_mode", default: 0) != 0
+    }
+
+    var bufferNames: [String] { Array(node.inputs.dropFirst(3).prefix(2)) }
+
+    func bind(buffers: [String: Parameter]) {
+        let names = bufferNames
+        runningMean = names.count > 0 ? buffers[names[0]] : nil
+        runningVariance = names.count > 1 ? buffers[names[1]] : nil
+    }
+
+    func forward(_ inputs: [GraphValue?], mode: ForwardMode) throws -> [GraphValue] {
+        guard inputs.count == 5, let values = inputs as? [GraphValue] else {
+            throw NodeAttributes(node).unsupported("\(inputs.count) inputs (it needs X, scale, B, mean, var)")
+        }
+        let x = try values[0].floatTensor(node, input: 0)
+        let channels = x.shape.count >= 2 ? x.shape[1] : 0
+        let perChannel = try (1...4).map { try values[$0].floatTensor(node, input: $0).values }
+        guard x.shape.count >= 2, perChannel.allSatisfy({ $0.count == channels }) else {
+            throw EngineError(.architectureMismatch,
+                              "node \(node.displayName) (BatchNormalization): input \(x.shape) needs scale, B, mean and var of \(channels) values")
+        }
+        inputShape = x.shape
+        scale = perChannel[0]
+        usedBatchStatistics = mode == .training || trainingAttribute
+        let spatial = x.shape.dropFirst(2).reduce(1, *), batch = x.shape[0]
+        var runningMeanValues = perChannel[2], runningVarianceValues = perChannel[3]
+        if usedBatchStatistics {
+            let (batchMean, batchVariance) = Self.statistics(x.values, batch: batch, channels: channels, spatial: spatial)
+            mean = batchMean
+            inverseDeviation = batchVariance.map { 1 / ($0 + epsilon).squareRoot() }
+            for channel in 0..<channels {
+                runningMeanValues[channel] = runningMeanValues[channel] * momentum + batchMean[channel] * (1 - momentum)
+                runningVarianceValues[channel] = runningVarianceValues[channel] * momentum + batchVariance[channel] * (1 - momentum)
+            }
+            runningMean?.values = runningMeanValues
+            runningVariance?.values = runningVarianceValues
+        } else {
+            mean = runningMeanValues
+            inverseDeviation = runningVarianceValues.map { 1 / ($0 + epsilon).squareRoot() }
+        }
+        normalized = x.values
+        var output = x.values
+        let shift = perChannel[1]
+        normalized.withUnsafeMutableBufferPointer { xHat in
+            output.withUnsafeMutableBufferPointer { y in
+                for run in 0..<(batch * channels) {
+                    let channel = run % channels
+                    let (center, inverse, gain, offset) = (mean[channel], inverseDeviation[channel], scale[channel], shift[channel])
+                    for index in (run * spatial)..<((run + 1) * spatial) {
+                        xHat[index] = (xHat[index] - center) * inverse
+                        y[index] = xHat[index] * gain + offset
+                    }
+                }
+            }
+        }
+        var outputs: [GraphValue] = [.float(FloatTensor(computedShape: x.shape, values: output))]
+        if node.outputs.count > 1 { outputs.append(.float(FloatTensor(computedShape: [channels], values: runningMeanValues))) }
+        if node.outputs.count > 2 { outputs.append(.float(FloatTensor(computedShape: [channels], values: runningVarianceValues))) }
+        return outputs
+    }
+
+    /// Per-channel mean and biased variance, two passes in Double (E[x²] − E[x]² loses too much in Float).
+    private static func statistics(_ x: [Float], batch: Int, channels: Int, spatial: Int) -> ([Float], [Float]) {
+        var sums = [Double](repeating: 0, count: channels), squares = [Double](repeating: 0, count: channels)
+        for run in 0..<(batch * channels) {
+            for index in (run * spatial)..<((run + 1) * spatial) { sums[run % channels] += Double(x[index]) }
+        }
+        let count = Double(batch * spatial)
+        let means = sums.map { $0 / count }
+        for run in 0..<(batch * channels) {
+            let center = means[run % channels]
+            for index in (run * spatial)..<((run + 1) * spatial) {
+                let deviation = Double(x[index]) - center
+                squares[run % channels] += deviation * deviation
+            }
+        }
+        return (means.map { Float($0) }, squares.map { Float($0 / count) })
+    }
+
+    func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
+        guard let dy = outputGradients.first ?? nil else { return needed.map { _ in nil } }
+        let channels = scale.count, batch = inputShape[0], spatial = inputShape.dropFirst(2).reduce(1, *)
+        var gradientSums = [Float](repeating: 0, count: channels), weightedSums = gradientSums
+        for run in 0..<(batch * channels) {
+            for index in (run * spatial)..<((run + 1) * spatial) {
+                gradientSums[run % channels] += dy.values[index]
+                weightedSums[run % channels] += dy.values[index] * normalized[index]
+            }
+        }
+        let count = Float(batch * spatial)
+        var inputGradient = [Float](repeating: 0, count: dy.count)
+        if needed[0] {
+            for run in 0..<(batch * channels) {
+                let channel = run % channels
+                let factor = scale[channel] * inverseDeviation[channel]
+                // With batch statistics: dx = γ·σ⁻¹ · (dy − mean(dy) − x̂ · mean(dy · x̂)).
+                let (meanGradient, meanWeighted) = usedBatchStatistics
+                    ? (gradientSums[channel] / count, weightedSums[channel] / count) : (0, 0)
+                for index in (run * spatial)..<((run + 1) * spatial) {
+                    inputGradient[index] = factor * (dy.values[index] - meanGradient - normalized[index] * meanWeighted)
+                }
+            }
+        }
+        // Running statistics feed the output only in inference: dmean = −γσ⁻¹Σdy, dvar = −½γσ⁻²Σ(dy·x̂).
+        let meanGradient = (0..<channels).map { usedBatchStatistics ? 0 : -scale[$0] * inverseDeviation[$0] * gradientSums[$0] }
+        let varianceGradient = (0..<channels).map {
+            usedBatchStatistics ? 0 : -0.5 * scale[$0] * inverseDeviation[$0] * inverseDeviation[$0] * weightedSums[$0]
+        }
+        let gradients: [FloatTensor?] = [
+            FloatTensor(computedShape: inputShape, values: inputGradient),
+            FloatTensor(computedShape: [channels], values: weightedSums),
+            FloatTensor(computedShape: [channels], values: gradientSums),
+            FloatTensor(computedShape: [channels], values: meanGradient),
+            FloatTensor(computedShape: [channels], values: varianceGradient),
+        ]
+        return zip(gradients, needed).map { $1 ? $0 : nil }
+    }
+}

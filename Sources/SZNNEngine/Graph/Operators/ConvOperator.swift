@@ -1,0 +1,162 @@
+/// ONNX Conv over [N, C, H, W] (or [N, C, L]): weights [O, C/group, kH, kW], optional bias [O],
+/// with group, strides, asymmetric pads, dilations and auto_pad.
+///
+/// Each group's channels of the whole batch are unfolded by im2col, so forward and each backward
+/// product are one GEMM per group (a depthwise convolution's are thin but never per pixel).
+final class ConvOperator: GraphOperator {
+    private let node: GraphNode
+    private let window: WindowAttributes
+    private let group: Int
+    private var geometry: WindowColumns?
+    private var inputShape: [Int] = []
+    private var weight = FloatTensor(zeros: [0])
+    private var hasBias = false
+    /// im2col of the last input, group after group; overwritten with its gradient in backward.
+    private var columns: [Float] = []
+    /// Scratch for the [O, N·P] product / gathered output gradient.
+    private var matrix: [Float] = []
+
+    init(_ node: GraphNode) throws {
+        self.node = node
+        window = try WindowAttributes(node)
+        group = try NodeAttributes(node).integer("group", default: 1)
+    }
+
+    private func mismatch(_ what: String) -> EngineError {
+        EngineError(.architectureMismatch, "node \(node.displayName) (Conv): \(what)")
+    }
+
+    /// Checks the shapes and sets `geometry`, `inputShape` and `weight` for this batch.
+    private func prepare(_ input: FloatTensor, _ weight: FloatTensor) throws -> WindowColumns {
+        let rank = input.shape.count
+        guard rank == 3 || rank == 4, weight.shape.count == rank, group > 0 else {
+            throw mismatch("input \(input.shape) and weight \(weight.shape) are not a 1-D or 2-D convolution")
+        }
+        let channels = input.shape[1], outputChannels = weight.shape[0]
+        guard channels % group == 0, outputChannels % group == 0, weight.shape[1] * group == channels else {
+            throw mismatch("weight \(weight.shape) with group \(group) does not fit \(channels) input channels")
+        }
+        let kernel = Array(weight.shape.dropFirst(2))
+        if let declared = window.kernelShape, declared != kernel {
+            throw mismatch("kernel_shape \(declared) differs from the weight's \(kernel)")
+        }
+        let axes = try window.axes(spatial: Array(input.shape.dropFirst(2)), kernel: kernel)
+        let geometry = WindowColumns(rows: axes.rows, columns: axes.columns, channels: channels)
+        self.geometry = geometry
+        inputShape = input.shape
+        self.weight = weight
+        return geometry
+    }
+
+    func forward(_ inputs: [GraphValue?], mode: ForwardMode) throws -> [GraphValue] {
+        guard inputs.count >= 2, let x = inputs[0], let w = inputs[1] else { throw mismatch("needs an input and a weight") }
+        let input = try x.floatTensor(node, input: 0)
+        let geometry = try prepare(input, try w.floatTensor(node, input: 1))
+        let batch = input.shape[0], outputChannels = weight.shape[0]
+        let pixels = geometry.outputPixels, rowLength = batch * pixels
+        let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group
+        let patch = groupChannels * geometry.kernelArea
+        var bias = [Float](repeating: 0, count: outputChannels)
+        hasBias = inputs.count > 2 && inputs[2] != nil
+        if hasBias, let value = inputs[2] {
+            bias = try value.floatTensor(node, input: 2).values
+            guard bias.count == outputChannels else { throw mismatch("bias of \(bias.count) values for \(outputChannels) output channels") }
+        }
+        resize(&columns, to: group * patch * rowLength)
+        resize(&matrix, to: outputChannels * rowLength)
+        input.values.withUnsafeBufferPointer { x in
+            weight.values.withUnsafeBufferPointer { w in
+                columns.withUnsafeMutableBufferPointer { cols in
+                    matrix.withUnsafeMutableBufferPointer { product in
+                        for index in 0..<group {
+                            let groupColumns = UnsafeMutableBufferPointer(rebasing: cols[(index * patch * rowLength)..<((index + 1) * patch * rowLength)])
+                            geometry.im2col(x, batch: batch, channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: groupColumns)
+                            BLAS.gemm(transposeA: false, transposeB: false, m: groupOutputs, n: rowLength, k: patch,
+                                      a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
+                                      b: UnsafeBufferPointer(groupColumns), ldb: rowLength, beta: 0,
+                                      c: UnsafeMutableBufferPointer(rebasing: product[(index * groupOutputs * rowLength)...]), ldc: rowLength)
+                        }
+                    }
+                }
+            }
+        }
+        // The GEMMs yield [O, N, P]; the output layout is [N, O, P]: move P-long runs.
+        var output = [Float](repeating: 0, count: batch * outputChannels * pixels)
+        matrix.withUnsafeBufferPointer { product in
+            output.withUnsafeMutableBufferPointer { out in
+                for channel in 0..<outputChannels {
+                    for image in 0..<batch {
+                        let source = channel * rowLength + image * pixels
+                        let destination = (image * outputChannels + channel) * pixels
+                        for pixel in 0..<pixels { out[destination + pixel] = product[source + pixel] + bias[channel] }
+                    }
+                }
+            }
+        }
+        let spatial = input.shape.count == 4 ? [geometry.rows.outputSize, geometry.columns.outputSize] : [geometry.columns.outputSize]
+        return [.float(FloatTensor(computedShape: [batch, outputChannels] + spatial, values: output))]
+    }
+
+    func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
+        var result: [FloatTensor?] = needed.map { _ in nil }
+        guard let dy = outputGradients.first ?? nil, let geometry else { return result }
+        let batch = inputShape[0], outputChannels = weight.shape[0]
+        let pixels = geometry.outputPixels, rowLength = batch * pixels
+        let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group
+        let patch = groupChannels * geometry.kernelArea
+        // Gather dY [N, O, P] into the [O, N·P] matrix and sum it per channel for the bias.
+        var biasGradient = [Float](repeating: 0, count: outputChannels)
+        dy.values.withUnsafeBufferPointer { g in
+            matrix.withUnsafeMutableBufferPointer { gathered in
+                for channel in 0..<outputChannels {
+                    var sum: Float = 0
+                    for image in 0..<batch {
+                        let source = (image * outputChannels + channel) * pixels
+                        let destination = channel * rowLength + image * pixels
+                        for pixel in 0..<pixels {
+                            gathered[destination + pixel] = g[source + pixel]
+                            sum += g[source + pixel]
+                        }
+                    }
+                    biasGradient[channel] = sum
+                }
+            }
+        }
+        let wantsInput = needed.first ?? false
+        var weightGradient = [Float](repeating: 0, count: weight.count)
+        var inputGradient = [Float](repeating: 0, count: wantsInput ? inputShape.reduce(1, *) : 0)
+        matrix.withUnsafeBufferPointer { gathered in
+            weight.values.withUnsafeBufferPointer { w in
+                columns.withUnsafeMutableBufferPointer { cols in
+                    weightGradient.withUnsafeMutableBufferPointer { dw in
+                        inputGradient.withUnsafeMutableBufferPointer { dx in
+                            for index in 0..<group {
+                                let groupColumns = UnsafeMutableBufferPointer(rebasing: cols[(index * patch * rowLength)..<((index + 1) * patch * rowLength)])
+                                let groupGradient = UnsafeBufferPointer(rebasing: gathered[(index * groupOutputs * rowLength)...])
+                                BLAS.gemm(transposeA: false, transposeB: true, m: groupOutputs, n: patch, k: rowLength,
+                                          a: groupGradient, lda: rowLength, b: UnsafeBufferPointer(groupColumns), ldb: rowLength,
+                                          beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(index * groupOutputs * patch)...]), ldc: patch)
+                                guard wantsInput else { continue }
+                                // This group's forward columns are no longer needed: overwrite them with their gradient.
+                                BLAS.gemm(transposeA: true, transposeB: false, m: patch, n: rowLength, k: groupOutputs,
+                                          a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
+                                          b: groupGradient, ldb: rowLength, beta: 0, c: groupColumns, ldc: rowLength)
+                                geometry.col2im(UnsafeBufferPointer(groupColumns), batch: batch,
+                                                channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: dx)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if wantsInput { result[0] = FloatTensor(computedShape: inputShape, values: inputGradient) }
+        if needed.count > 1 && needed[1] { result[1] = FloatTensor(computedShape: weight.shape, values: weightGradient) }
+        if needed.count > 2 && needed[2] && hasBias { result[2] = FloatTensor(computedShape: [outputChannels], values: biasGradient) }
+        return result
+    }
+
+    /// Grows or shrinks a scratch buffer without reallocating when the size is unchanged.
+    private func resize(_ buffer: inout [Float], to count: Int) {
+        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+    }
+}
