@@ -1,0 +1,132 @@
+import Foundation
+
+/// One elementwise binary function: its value on floats and integers and its two partial derivatives.
+protocol BinaryArithmetic {
+    static func value(_ a: Float, _ b: Float) -> Float
+    /// The integer result (shape arithmetic), or nil when undefined (a zero divisor, Pow).
+    static func integerValue(_ a: Int, _ b: Int) -> Int?
+    /// (∂f/∂a, ∂f/∂b) at (a, b).
+    static func derivatives(_ a: Float, _ b: Float) -> (Float, Float)
+}
+
+/// a + b.
+enum Addition: BinaryArithmetic {
+    static func value(_ a: Float, _ b: Float) -> Float { a + b }
+    static func integerValue(_ a: Int, _ b: Int) -> Int? { a &+ b }
+    static func derivatives(_ a: Float, _ b: Float) -> (Float, Float) { (1, 1) }
+}
+
+/// a − b.
+enum Subtraction: BinaryArithmetic {
+    static func value(_ a: Float, _ b: Float) -> Float { a - b }
+    static func integerValue(_ a: Int, _ b: Int) -> Int? { a &- b }
+    static func derivatives(_ a: Float, _ b: Float) -> (Float, Float) { (1, -1) }
+}
+
+/// a · b.
+enum Multiplication: BinaryArithmetic {
+    static func value(_ a: Float, _ b: Float) -> Float { a * b }
+    static func integerValue(_ a: Int, _ b: Int) -> Int? { a &* b }
+    static func derivatives(_ a: Float, _ b: Float) -> (Float, Float) { (b, a) }
+}
+
+/// a / b; integers truncate toward zero, as ONNX Div does.
+enum Division: BinaryArithmetic {
+    static func value(_ a: Float, _ b: Float) -> Float { a / b }
+    static func integerValue(_ a: Int, _ b: Int) -> Int? { b == 0 ? nil : a / b }
+    static func derivatives(_ a: Float, _ b: Float) -> (Float, Float) { (1 / b, -a / (b * b)) }
+}
+
+/// a ^ b on floats; the exponent's derivative a^b · ln a exists only for a > 0 (0 elsewhere).
+enum Power: BinaryArithmetic {
+    static func value(_ a: Float, _ b: Float) -> Float { powf(a, b) }
+    static func integerValue(_ a: Int, _ b: Int) -> Int? { nil }
+    static func derivatives(_ a: Float, _ b: Float) -> (Float, Float) {
+        let base = b == 0 ? 0 : b * powf(a, b - 1)
+        return (base, a > 0 ? powf(a, b) * logf(a) : 0)
+    }
+}
+
+/// ONNX Add, Sub, Mul, Div, Pow with multidirectional broadcasting; gradients for both float inputs.
+final class BinaryOperator<Function: BinaryArithmetic>: GraphOperator {
+    private let node: GraphNode
+    private var a: [Float] = [], b: [Float] = []
+    private var plan: Broadcast?
+
+    init(_ node: GraphNode) { self.node = node }
+
+    func forward(_ inputs: [GraphValue?], mode: ForwardMode) throws -> [GraphValue] {
+        guard inputs.count == 2, let first = inputs[0], let second = inputs[1] else {
+            throw NodeAttributes(node).unsupported("an absent input")
+        }
+        let plan = try Broadcast([first.shape, second.shape], node: node)
+        switch (first, second) {
+        case (.float(let x), .float(let y)):
+            a = x.values
+            b = y.values
+            self.plan = plan
+            return [.float(FloatTensor(computedShape: plan.outputShape, values: Self.apply(plan, a, b)))]
+        case (.integer(let x), .integer(let y)):
+            return [.integer(IntegerTensor(shape: plan.outputShape, values: try integers(plan, x.values, y.values)))]
+        default:
+            throw NodeAttributes(node).unsupported("mixing float and integer inputs")
+        }
+    }
+
+    private static func apply(_ plan: Broadcast, _ a: [Float], _ b: [Float]) -> [Float] {
+        let stepA = plan.rowSteps[0], stepB = plan.rowSteps[1], length = plan.rowLength
+        return a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                [Float](unsafeUninitializedCapacity: plan.outputCount) { out, initialized in
+                    plan.forEachRow { output, offsets in
+                        let startA = offsets[0], startB = offsets[1]
+                        for index in 0..<length {
+                            out[output + index] = Function.value(x[startA + index * stepA], y[startB + index * stepB])
+                        }
+                    }
+                    initialized = plan.outputCount
+                }
+            }
+        }
+    }
+
+    private func integers(_ plan: Broadcast, _ a: [Int], _ b: [Int]) throws -> [Int] {
+        let left = plan.expand(a, operand: 0), right = plan.expand(b, operand: 1)
+        var result = [Int](repeating: 0, count: plan.outputCount)
+        for index in 0..<plan.outputCount {
+            guard let value = Function.integerValue(left[index], right[index]) else {
+                throw NodeAttributes(node).unsupported("integer inputs \(left[index]) and \(right[index])")
+            }
+            result[index] = value
+        }
+        return result
+    }
+
+    func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
+        guard let gradient = outputGradients.first ?? nil, let plan else { return [nil, nil] }
+        var da = [Float](repeating: 0, count: needed[0] ? plan.operandCounts[0] : 0)
+        var db = [Float](repeating: 0, count: needed[1] ? plan.operandCounts[1] : 0)
+        let stepA = plan.rowSteps[0], stepB = plan.rowSteps[1], length = plan.rowLength
+        let wantA = needed[0], wantB = needed[1]
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                gradient.values.withUnsafeBufferPointer { g in
+                    da.withUnsafeMutableBufferPointer { ga in
+                        db.withUnsafeMutableBufferPointer { gb in
+                            plan.forEachRow { output, offsets in
+                                for index in 0..<length {
+                                    let i = offsets[0] + index * stepA, j = offsets[1] + index * stepB
+                                    let (partialA, partialB) = Function.derivatives(x[i], y[j])
+                                    if wantA { ga[i] += g[output + index] * partialA }
+                                    if wantB { gb[j] += g[output + index] * partialB }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [wantA ? FloatTensor(computedShape: plan.operandShapes[0], values: da) : nil,
+                wantB ? FloatTensor(computedShape: plan.operandShapes[1], values: db) : nil]
+    }
+}
