@@ -103,6 +103,12 @@ struct CompressCommand: ParsableCommand {
     /// The weights to compress (the embedded default when tuning without INPUT).
     var inputPath: String { input ?? DefaultResources.locate(TuningDefaults.weights) }
 
+    /// The architecture when tuning: --model; none for an ONNX INPUT (its own graph); else the default.
+    var architecturePath: String? {
+        if let model { return model }
+        return ModelLoader.carriesGraph(URL(fileURLWithPath: inputPath)) ? nil : TuningDefaults.architecture
+    }
+
     /// The output path: -o, or INPUT's name with `.sznn` in the current folder.
     var outputPath: String {
         output ?? URL(fileURLWithPath: inputPath).deletingPathExtension().appendingPathExtension("sznn").lastPathComponent
@@ -158,7 +164,7 @@ extension CompressCommand {
         if let surrogate { options.surrogate = surrogate }
         // No default bound: tensors the plan neither makes lossless nor pins are the tuner's.
         let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath),
-                            architectureURL: URL(fileURLWithPath: DefaultResources.locate(model ?? TuningDefaults.architecture)),
+                            architectureURL: architecturePath.map { URL(fileURLWithPath: DefaultResources.locate($0)) },
                             data: dataOptions,
                             outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
                             sliceBounds: sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))

@@ -10,7 +10,8 @@ import SZNNTuner
 /// and evaluated: the validation drop it reports is measured on exactly what is written.
 struct TuningRun {
     let weightsURL: URL
-    let architectureURL: URL
+    /// The architecture (.json or .onnx); nil when the weights carry their graph (an .onnx INPUT).
+    let architectureURL: URL?
     let data: DataOptions
     let outputURL: URL
     let options: TuningOptions
@@ -37,10 +38,13 @@ struct TuningRun {
     func run() throws -> Report {
         try OutputPath.checkWritable(outputURL.path)
         let started = Date()
-        let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: 0)
         let sourceBytes = try ModelLoader.readBytes(weightsURL)
-        let model = try ModelFile.decode(sourceBytes, from: weightsURL)
-        try EngineBridge.load(model, into: network, fileName: weightsURL.lastPathComponent)
+        var model = try ModelFile.decode(sourceBytes, from: weightsURL)
+        let network = try EngineBridge.network(architecture: architectureURL, weights: model, weightsName: weightsURL.lastPathComponent)
+        // An ONNX --model's graph goes into the .sznn, so that it decompresses to a runnable .onnx.
+        if model.graph == nil, let architectureURL, architectureURL.pathExtension.lowercased() == "onnx" {
+            model.graph = try ModelFile.read(from: architectureURL).graph
+        }
         let examples = try data.labelled(for: network)
 
         // Trainable float tensors are tuned unless the plan keeps them; buffers (BatchNorm statistics) stay lossless.
@@ -60,7 +64,7 @@ struct TuningRun {
         let outcome = try TuningRun.tune(tuner)
         let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: examples.test) }
         let settings: [String: Any] = ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
-                                       "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent]
+                                       "backend": backend.identifier.name, "architecture": (architectureURL ?? weightsURL).lastPathComponent]
         let output = VerifiedOutput(network: network, data: examples, backend: backend, plan: plan, outputURL: outputURL,
                                     targetAccuracyLoss: options.targetAccuracyLoss)
         return try output.write(model, tensors: tensors, outcome: outcome, originalTest: originalTest, started: started,

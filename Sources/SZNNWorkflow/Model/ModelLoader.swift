@@ -6,6 +6,9 @@ public enum ModelLoader {
     /// True when `url` names a `.sznn` file.
     public static func isContainer(_ url: URL) -> Bool { url.pathExtension.lowercased() == "sznn" }
 
+    /// True when `url`'s format carries a graph (an `.onnx` file), so no architecture is needed beside it.
+    public static func carriesGraph(_ url: URL) -> Bool { url.pathExtension.lowercased() == "onnx" }
+
     /// The container in a `.sznn` file, checked field by field.
     public static func readContainer(_ url: URL) throws -> Container {
         try ContainerDecoder.decode(try readBytes(url), fileName: url.lastPathComponent)
