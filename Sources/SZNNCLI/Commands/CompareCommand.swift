@@ -29,11 +29,11 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "The largest allowed validation top-1 drop, in percentage points.")
     var targetAccLoss: Double
 
-    @Option(name: .long, help: "The architecture of the weights.")
+    @Option(name: .long, help: "The architecture of the weights: a .json configuration or an .onnx model.")
     var model: String = TuningDefaults.architecture
 
-    @Option(name: .long, help: "The weights to compress (.safetensors, .npz, .npy or .sznn).")
-    var weights: String = TuningDefaults.weights
+    @Option(name: .long, help: "The weights to compress (.safetensors, .npz, .npy, .onnx or .sznn); default: an .onnx --model's own, else \(TuningDefaults.weights).")
+    var weights: String?
 
     /// The examples the methods are measured on.
     @OptionGroup var dataOptions: DataOptions
@@ -109,7 +109,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         for path in [plot, jsonOutput].compactMap({ $0 }) { try OutputPath.checkWritable(path) }
         let run = try CompareRun(architectureURL: URL(fileURLWithPath: DefaultResources.locate(model)),
-                                 weightsURL: URL(fileURLWithPath: DefaultResources.locate(weights)),
+                                 weightsURL: URL(fileURLWithPath: DefaultResources.locate(weights ?? (model.lowercased().hasSuffix(".onnx") ? model : TuningDefaults.weights))),
                                  data: dataOptions, methods: selectedMethods(),
                                  tuningSteps: tuningSteps, learnEpochs: learnEpochs, seed: seed)
         let main = try run.run(target: targetAccLoss)

@@ -28,7 +28,7 @@ struct TrainCommand: ParsableCommand {
         way (the configuration's epochs and rates) and the drop is measured against it.
         """)
 
-    @Option(name: .long, help: "The architecture file, e.g. Configs/models/lenet5.json.")
+    @Option(name: .long, help: "The architecture: a .json configuration (e.g. Configs/models/lenet5.json, trained from seeded initial weights) or an .onnx model (trained from its own weights).")
     var model: String
 
     /// The training and validation examples; plain training needs labels and a training split.
@@ -119,15 +119,18 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         BLAS.setThreadCount(threads)
         let modelURL = URL(fileURLWithPath: model)
-        let defaults = try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: modelURL) }.training
+        let isGraph = ModelLoader.carriesGraph(modelURL)
+        let defaults = isGraph ? nil : try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: modelURL) }.training
         let name = modelURL.lastPathComponent
         if learnErrorBounds, let targetAccLoss {
+            // An ONNX model brings its own trained weights: nothing to pre-train.
             return try runLearningBounds(settings: try resolvedSettings(defaults, configurationName: name, phase: .compressionAware),
-                                         pretraining: weights == nil ? try resolvedSettings(defaults, configurationName: name, phase: .baseline) : nil,
+                                         pretraining: weights == nil && !isGraph ? try resolvedSettings(defaults, configurationName: name, phase: .baseline) : nil,
                                          target: targetAccLoss)
         }
         let settings = try resolvedSettings(defaults, configurationName: name, phase: .plain)
-        let network = try EngineBridge.makeNetwork(configurationAt: modelURL, seed: settings.seed)
+        let sourceModel = isGraph ? try ModelFile.read(from: modelURL) : nil
+        let network = try EngineBridge.network(architecture: modelURL, weights: sourceModel, weightsName: name, seed: settings.seed)
         let source = try dataOptions.load()
         guard source.hasLabels, source.hasTrainingSplit else {
             throw SZNNError(.malformedDataset,
@@ -152,7 +155,7 @@ struct TrainCommand: ParsableCommand {
             "training": settings.summary, "validation_top1": String(format: "%.4f", result.validationAccuracy),
         ]
         let outputURL = URL(fileURLWithPath: output)
-        try ModelFile.write(try EngineBridge.model(from: network, metadata: metadata), to: outputURL)
+        try ModelFile.write(try EngineBridge.model(from: network, metadata: metadata, basedOn: sourceModel), to: outputURL)
         print("trained \(network.name) in \(Format.number(seconds, digits: 1)) s "
             + "(\(Format.number(result.imagesPerSecond, digits: 0)) training images/s): "
             + "validation top-1 \(Format.number(result.validationAccuracy * 100)) %, weights written to \(outputURL.path)")

@@ -24,10 +24,11 @@ struct CompareRun {
         // The network's seed drives only its dropout masks, which only the learn-error-bounds row
         // uses (in training mode): the configuration's training seed, as `train` does, makes that
         // row the same as `train --learn-error-bounds` from the same weights.
-        let configuration = try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: architectureURL) }
-        let training = try TrainingSettings.configured(configuration.training, phase: .compressionAware)
-        let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: training.seed)
-        try EngineBridge.load(try EngineBridge.loadModel(at: weightsURL), into: network, fileName: weightsURL.lastPathComponent)
+        let configuration = ModelLoader.carriesGraph(architectureURL) ? nil
+            : try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: architectureURL) }
+        let training = try TrainingSettings.configured(configuration?.training, phase: .compressionAware)
+        let network = try EngineBridge.network(architecture: architectureURL, weights: try EngineBridge.loadModel(at: weightsURL),
+                                               weightsName: weightsURL.lastPathComponent, seed: training.seed)
         let examples = try dataOptions.labelled(for: network)
         data = examples.description
         Terminal.progress("evaluating the uncompressed model")

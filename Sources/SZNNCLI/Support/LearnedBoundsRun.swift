@@ -25,11 +25,15 @@ struct LearnedBoundsRun {
     func run() throws -> TuningRun.Report {
         try OutputPath.checkWritable(outputURL.path)
         let started = Date()
-        let network = try EngineBridge.makeNetwork(configurationAt: architectureURL, seed: settings.seed)
         let sourceBytes = try weightsURL.map(ModelLoader.readBytes)
-        if let weightsURL {
-            try EngineBridge.load(try ModelLoader.load(weightsURL), into: network, fileName: weightsURL.lastPathComponent)
+        // The weights to start from: --weights, else an ONNX --model's own; a .json alone starts from seeded values.
+        var sourceModel = try weightsURL.map { try ModelLoader.load($0) }
+        if ModelLoader.carriesGraph(architectureURL) {
+            let onnx = try ModelFile.read(from: architectureURL)
+            sourceModel = Model(tensors: sourceModel?.tensors ?? onnx.tensors, metadata: onnx.metadata, graph: onnx.graph)
         }
+        let network = try EngineBridge.network(architecture: architectureURL, weights: sourceModel,
+                                               weightsName: (weightsURL ?? architectureURL).lastPathComponent, seed: settings.seed)
         let source = try data.load()
         if pretraining != nil {
             guard source.hasLabels, source.hasTrainingSplit else {
@@ -48,7 +52,7 @@ struct LearnedBoundsRun {
         }
         let baseline = try EngineBridge.translatingErrors { (try network.accuracy(on: examples.validation), try network.accuracy(on: examples.test)) }
         let oracle = Backends.tensorRateFunction(of: backend)
-        let startModel = try EngineBridge.model(from: network)
+        let startModel = try EngineBridge.model(from: network, basedOn: sourceModel?.graph == nil ? nil : sourceModel)
         let plan = CompressionPlan(defaultRule: .init())
         let names = TunedTensorSelection.names(of: startModel, trainable: Set(network.trainableParameters.map(\.name)), plan: plan)
         let tensors = try TunedTensorSelection.measure(startModel, names: names, oracle: oracle, progress: Terminal.progress)
@@ -83,7 +87,7 @@ struct LearnedBoundsRun {
         ]
         let output = VerifiedOutput(network: network, data: examples, backend: backend, plan: plan, outputURL: outputURL,
                                     targetAccuracyLoss: options.targetAccuracyLoss)
-        return try output.write(try EngineBridge.model(from: network), tensors: learned.tensors, outcome: outcome,
+        return try output.write(try EngineBridge.model(from: network, basedOn: sourceModel?.graph == nil ? nil : sourceModel), tensors: learned.tensors, outcome: outcome,
                                 originalTest: baseline.1, started: started,
                                 metadata: VerifiedOutput.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settingsMetadata),
                                 extraEvaluations: trainer.evaluations)
