@@ -69,10 +69,11 @@ struct CLIONNXTests {
         #expect(cut.status == 1 && cut.errorLines.count == 1 && cut.errorLines[0].hasPrefix("error E202"), "\(cut.standardError)")
         #expect(!harness.exists("cut.sznn"))
 
-        // The first "Relu" op_type renamed: the error names the node, the operator and what is supported.
+        // The first op_type "Relu" (NodeProto field 4, 4 bytes long) renamed: the error names the
+        // node, the operator and what is supported.
         var renamed = bytes
-        let relu = try #require(renamed.range(of: Data("Relu".utf8)))
-        renamed.replaceSubrange(relu, with: Data("Relq".utf8))
+        let relu = try #require(renamed.range(of: Data([0x22, 0x04]) + Data("Relu".utf8)))
+        renamed.replaceSubrange(relu, with: Data([0x22, 0x04]) + Data("Relq".utf8))
         try renamed.write(to: URL(fileURLWithPath: harness.path("odd.onnx")))
         let odd = try harness.run(["eval", "--model", "odd.onnx"] + Self.dataArguments)
         #expect(odd.status == 1 && odd.errorLines.first?.contains("'Relq' is not supported") == true, "\(odd.standardError)")
