@@ -5,7 +5,9 @@ Usage (from the repository root, after Benchmarks/peers/setup.sh [--nncodec] and
     Benchmarks/peers/.venv/bin/python Benchmarks/peers/at_target.py MODEL [--target 0.5] [--sz-nn PATH]
         [--peers sz3-abs,...] [--output FILE]
 MODEL is a demo model (lenet5, lenet-300-100, vgg-mnist): Configs/models/MODEL.json with the
-weights Data/models/MODEL.safetensors. Writes Benchmarks/peers/at-target/MODEL.json, rows in the
+weights Data/models/MODEL.safetensors; or an .onnx file (its float initializers are the
+weights, the graph is the architecture) with `--data FILE.npz`, as `sz-nn eval --data` reads it.
+Writes Benchmarks/peers/at-target/MODEL.json, rows in the
 schema of `sz-nn compare --json`, which Benchmarks/side_by_side.py puts beside sz-nn's.
 
 What `sz-nn compare` calls weight tensors (rank >= 2: kernels and matrices) go through the
@@ -103,8 +105,9 @@ def max_error(original, restored):
 class Evaluator:
     """Writes reconstructions as .safetensors and measures them with `sz-nn eval`."""
 
-    def __init__(self, executable, configuration, tensors, metadata, folder):
-        self.executable, self.configuration = executable, configuration
+    def __init__(self, executable, architecture, tensors, metadata, folder):
+        """`architecture` is the `sz-nn eval` arguments naming the model (and data)."""
+        self.executable, self.architecture = executable, architecture
         self.tensors, self.metadata, self.folder = tensors, metadata, folder
         self.evaluations = 0
 
@@ -113,7 +116,7 @@ class Evaluator:
         write_model(path, [(name, restored.get(name, array)) for name, array in self.tensors], self.metadata)
         if split == "validation":
             self.evaluations += 1
-        report = subprocess.run([self.executable, "eval", "--model", self.configuration, "--weights", path,
+        report = subprocess.run([self.executable, "eval"] + self.architecture + ["--weights", path,
                                  "--split", split, "--json"], check=True, capture_output=True, text=True)
         return json.loads(report.stdout)[f"{split}_top1"]
 
@@ -165,7 +168,8 @@ def search(name, compress, start, weights, evaluator, baseline, target, exact_by
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", help="a demo model: lenet5, lenet-300-100 or vgg-mnist")
+    parser.add_argument("model", help="a demo model (lenet5, lenet-300-100, vgg-mnist) or an .onnx file")
+    parser.add_argument("--data", help="with an .onnx model: the labelled .npz (x_val/y_val, x_test/y_test)")
     parser.add_argument("--target", type=float, default=0.5, help="largest validation top-1 drop, percentage points")
     parser.add_argument("--sz-nn", default=".build/release/sz-nn", help="the sz-nn executable")
     parser.add_argument("--peers", default="sz3-abs,sz3-rel,sz3-default,nncodec-eb,nncodec-default,zfp",
@@ -173,8 +177,17 @@ def main():
     parser.add_argument("--output", help="the JSON report (default: Benchmarks/peers/at-target/MODEL.json)")
     arguments = parser.parse_args()
 
-    configuration = f"Configs/models/{arguments.model}.json"
-    tensors, metadata = read_model(f"Data/models/{arguments.model}.safetensors")
+    if arguments.model.endswith(".onnx"):
+        import onnx
+        from onnx import numpy_helper
+        graph = onnx.load(arguments.model).graph
+        tensors = [(t.name, numpy_helper.to_array(t).astype(np.float32)) for t in graph.initializer]
+        metadata = {}
+        architecture = ["--model", arguments.model] + (["--data", arguments.data] if arguments.data else [])
+        arguments.model = os.path.splitext(os.path.basename(arguments.model))[0]
+    else:
+        architecture = ["--model", f"Configs/models/{arguments.model}.json"]
+        tensors, metadata = read_model(f"Data/models/{arguments.model}.safetensors")
     weights = {name: array for name, array in tensors if array.ndim >= 2}
     exact_bytes = sum(4 * array.size for name, array in tensors if name not in weights)
     original_bytes = sum(4 * array.size for _, array in tensors)
@@ -200,7 +213,7 @@ def main():
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        evaluator = Evaluator(arguments.sz_nn, configuration, tensors, metadata, folder)
+        evaluator = Evaluator(arguments.sz_nn, architecture, tensors, metadata, folder)
         baseline = evaluator.accuracy({}, "validation")
         baseline_test = evaluator.accuracy({}, "test")
         for peer in chosen:

@@ -8,6 +8,7 @@ digits is scikit-learn's bundled load_digits (8×8, 1,797 images): a seeded perm
 1,197 train / 300 validation / 300 test; x' = (x/16 − DIGITS_MEAN) / DIGITS_STD.
 
 Usage: datasets.py [--mnist-out DIR] [--digits-out DIR]
+(--mnist-out also receives mnist.npz and digits.npz, one file per set with x_val/x_test [x_train].)
 """
 import argparse
 import gzip
@@ -85,13 +86,27 @@ def write(splits, directory, prefix, names):
         print(f"{os.path.relpath(path, ROOT)}: x {x.shape} {x.dtype}, y {y.shape} {y.dtype}")
 
 
+def write_combined(splits, path, names):
+    """Writes one .npz with x_<split>/y_<split> per split (train, val, test): what `sz-nn --data` reads."""
+    keys = {"train": "train", "validation": "val", "test": "test"}
+    arrays = {}
+    for name in names:
+        arrays[f"x_{keys[name]}"], arrays[f"y_{keys[name]}"] = splits[name]
+    np.savez(path, **arrays)
+    print(f"{os.path.relpath(path, ROOT)}: {', '.join(sorted(arrays))}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mnist-out", default=os.path.join(ROOT, "Benchmarks", "zoo", "data"))
     parser.add_argument("--digits-out", default=os.path.join(ROOT, "Data", "digits"))
     args = parser.parse_args()
-    write(mnist(), args.mnist_out, "mnist", ["validation", "test"])
-    write(digits(), args.digits_out, "digits", ["train", "validation", "test"])
+    mnist_splits, digits_splits = mnist(), digits()
+    write(mnist_splits, args.mnist_out, "mnist", ["validation", "test"])
+    write(digits_splits, args.digits_out, "digits", ["train", "validation", "test"])
+    # For `sz-nn --data` and Benchmarks/peers/at_target.py: one file per set (git-ignored folder).
+    write_combined(mnist_splits, os.path.join(args.mnist_out, "mnist.npz"), ["validation", "test"])
+    write_combined(digits_splits, os.path.join(args.mnist_out, "digits.npz"), ["train", "validation", "test"])
 
 
 if __name__ == "__main__":

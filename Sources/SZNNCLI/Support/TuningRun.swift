@@ -129,7 +129,8 @@ extension TuningRun.Report {
                  "error_bound": record.bounds?.maximum ?? 0, "lossless": record.storage == .lossless,
                  "predictor": record.predictor.name]
             },
-            "file_bytes": fileBytes, "original_bytes": originalBytes, "ratio": Double(originalBytes) / Double(max(fileBytes, 1)),
+            "file_bytes": fileBytes, "original_bytes": originalBytes,
+            "graph_bytes": ContainerEncoder.graphBlockByteCount(container.graph), "ratio": Double(originalBytes) / Double(max(fileBytes, 1)),
             "target_acc_loss": target,
             "validation": ["original": original.validation, "compressed": compressed.validation],
             "test": ["original": original.test, "compressed": compressed.test],

@@ -37,6 +37,12 @@ public enum ContainerEncoder {
         return output
     }
 
+    /// The bytes the graph block of `graph` takes in a file (0 without a graph), for reports that
+    /// separate the weights' bytes from the architecture's.
+    public static func graphBlockByteCount(_ graph: ModelGraph?) -> Int {
+        graph.map { 1 + $0.format.utf8.count + 8 + $0.bytes.count + 4 } ?? 0
+    }
+
     /// The graph block (FORMAT.md §3a): format name, graph bytes, and one CRC over both.
     static func encodeGraph(_ graph: ModelGraph) -> Data {
         let format = Data(graph.format.utf8)
