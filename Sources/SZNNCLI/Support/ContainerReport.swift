@@ -18,10 +18,13 @@ struct ContainerReport {
     let rows: [Row]
     /// Size of the whole file, headers included.
     let fileBytes: Int
+    /// The stored graph's format and the bytes its block takes (nil without a graph).
+    let graph: (format: String, bytes: Int)?
 
     init(_ container: Container, fileBytes: Int) {
         rows = container.records.map(Row.init)
         self.fileBytes = fileBytes
+        graph = container.graph.map { ($0.format, ContainerEncoder.graphBlockByteCount($0)) }
     }
 
     var originalBytes: Int { rows.reduce(0) { $0 + $1.originalBytes } }
@@ -40,7 +43,8 @@ struct ContainerReport {
         let bits = elementCount == 0 ? 0 : Double(fileBytes * 8) / Double(elementCount)
         table.add(["total (file)", "", "\(elementCount)", "", "", "", Format.bytes(fileBytes),
                    Format.number(bits, digits: 3), Format.number(ratio) + "×"])
-        return table.render()
+        guard let graph else { return table.render() }
+        return table.render() + "\ngraph: \(graph.format), \(Format.bytes(graph.bytes)) (decompress -o NAME.\(graph.format) rebuilds the model)"
     }
 
     /// The same as a JSON object.
@@ -62,6 +66,7 @@ struct ContainerReport {
                 return entry
             },
             "file_bytes": fileBytes, "original_bytes": originalBytes, "elements": elementCount, "ratio": ratio,
+            "graph_format": graph?.format ?? "", "graph_bytes": graph?.bytes ?? 0,
         ]
     }
 }
