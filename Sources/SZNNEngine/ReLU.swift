@@ -12,17 +12,20 @@ public final class ReLU: Layer {
     public var parameters: [Parameter] { [] }
 
     public func forward(_ input: FloatTensor, mode: ForwardMode) -> FloatTensor {
-        // One pass into a fresh buffer: copying `input` first and then clamping would read
-        // and write every element twice.
-        let values = input.values.withUnsafeBufferPointer { x in
+        let output = FloatTensor(computedShape: input.shape, values: ReLU.rectified(input.values))
+        cachedOutput = output
+        return output
+    }
+
+    /// max(0, x) of every value, in one pass into a fresh buffer (copying first and then clamping
+    /// would read and write every element twice); shared with the graph's Relu.
+    static func rectified(_ values: [Float]) -> [Float] {
+        values.withUnsafeBufferPointer { x in
             [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
                 for index in 0..<x.count { y[index] = max(0, x[index]) }
                 initialized = x.count
             }
         }
-        let output = FloatTensor(computedShape: input.shape, values: values)
-        cachedOutput = output
-        return output
     }
 
     public func backward(_ outputGradient: FloatTensor) -> FloatTensor {

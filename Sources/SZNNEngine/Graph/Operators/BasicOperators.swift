@@ -26,13 +26,7 @@ final class ReluOperator: GraphOperator {
         guard case .float(let input)?? = inputs.first else {
             throw EngineError(.architectureMismatch, "Relu needs one float input")
         }
-        let values = input.values.withUnsafeBufferPointer { x in
-            [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
-                for index in 0..<x.count { y[index] = max(0, x[index]) }
-                initialized = x.count
-            }
-        }
-        let result = FloatTensor(computedShape: input.shape, values: values)
+        let result = FloatTensor(computedShape: input.shape, values: ReLU.rectified(input.values))
         output = result
         return [.float(result)]
     }
