@@ -69,11 +69,16 @@ def main():
     original_val, original_test = top1(model, val_x, val_y), top1(model, test_x, test_y)
 
     batches = [(val_x[i:i + 1], val_y[i:i + 1]) for i in range(len(val_y))]
+    # One session per call is NNCF's cost model too; keep the sessions on one thread.
     calibration = nncf.Dataset(batches, lambda item: {input_name: item[0]})
     validation = nncf.Dataset(batches, lambda item: {input_name: item[0]})
 
-    def validate(candidate, _items):
-        return top1(candidate, val_x, val_y), None
+    def validate(candidate, items):
+        # NNCF calls this on subsets too (to rank layers): evaluate exactly the items it passes.
+        chosen = list(items)
+        images = np.concatenate([item[0] for item in chosen])
+        labels = np.concatenate([item[1] for item in chosen])
+        return top1(candidate, images, labels), None
 
     started = time.time()
     quantized = nncf.quantize_with_accuracy_control(
