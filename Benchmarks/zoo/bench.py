@@ -101,16 +101,21 @@ def main():
                 val_path, test_path = os.path.join(folder, "v.npz"), os.path.join(folder, "t.npz")
                 np.savez(val_path, x=val[0], y=val[1])
                 np.savez(test_path, x=test[0], y=test[1])
+                nncf_path = os.path.join(folder, "nncf.json")
                 try:
-                    row["nncf"] = json.loads(run([sys.executable, os.path.join(ROOT, "Benchmarks", "peers", "nncf_at_target.py"), model,
-                                                  "--validation", val_path, "--test", test_path, "--target", str(args.target)]))
-                except RuntimeError as error:  # a peer's failure is a result, not the end of the run
+                    # NNCF logs to standard output: the row comes from the file the script writes.
+                    run([sys.executable, os.path.join(ROOT, "Benchmarks", "peers", "nncf_at_target.py"), model,
+                         "--validation", val_path, "--test", test_path, "--target", str(args.target), "--output", nncf_path])
+                    with open(nncf_path) as handle:
+                        row["nncf"] = json.load(handle)
+                except (RuntimeError, OSError, ValueError) as error:  # a peer's failure is a result, not the end of the run
                     row["nncf_error"] = str(error).splitlines()[-1]
                     print(name, "NNCF failed:", row["nncf_error"], file=sys.stderr)
             rows.append(row)
-    with open(os.path.join(HERE, "results.json"), "w") as handle:
-        json.dump(rows, handle, indent=1)
-    write_table(rows, args.target)
+            # Written after every model, so a long run that is stopped keeps what it measured.
+            with open(os.path.join(HERE, "results.json"), "w") as handle:
+                json.dump(rows, handle, indent=1)
+            write_table(rows, args.target)
 
 
 def pct(value):
