@@ -40,6 +40,12 @@ public struct Dataset: Sendable {
         return (FloatTensor(computedShape: [indices.count] + sampleShape, values: values), indices.map { labels[$0] })
     }
 
+    /// The samples at `indices` as a dataset of their own, named `name`.
+    public func subset(indices: [Int], name: String) throws -> Dataset {
+        let batch = batch(indices: indices)
+        return try Dataset(name: name, sampleShape: sampleShape, images: batch.images.values, labels: batch.labels)
+    }
+
     /// The sample indices of one epoch, shuffled with `generator` and cut into batches
     /// (the last batch may be smaller).
     public func shuffledBatches(batchSize: Int, generator: inout RandomGenerator) -> [[Int]] {

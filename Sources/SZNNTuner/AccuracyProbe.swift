@@ -26,10 +26,8 @@ public final class AccuracyProbe {
 
     /// Validation top-1 with every tuned tensor replaced by its real reconstruction at `bounds`.
     public func accuracy(bounds: [Double]) throws -> Double {
-        for (tensor, bound) in zip(tensors, bounds) {
-            try network.setValues(try tensor.reconstructed(bound: bound), for: tensor.name)
-        }
-        defer { for tensor in tensors { try? network.setValues(tensor.values, for: tensor.name) } }
+        try apply(bounds: bounds)
+        defer { restore() }
         evaluations += 1
         return try network.accuracy(on: validation)
     }
@@ -37,6 +35,18 @@ public final class AccuracyProbe {
     /// The top-1 drop in percentage points at `bounds`.
     public func drop(bounds: [Double]) throws -> Double {
         (baselineAccuracy - (try accuracy(bounds: bounds))) * 100
+    }
+
+    /// Puts the reconstructions at `bounds` into the network.
+    private func apply(bounds: [Double]) throws {
+        for (tensor, bound) in zip(tensors, bounds) {
+            try network.setValues(try tensor.reconstructed(bound: bound), for: tensor.name)
+        }
+    }
+
+    /// Puts the original weights back.
+    private func restore() {
+        for tensor in tensors { try? network.setValues(tensor.values, for: tensor.name) }
     }
 
     /// The largest factor c in [low, high] (geometric bisection, `steps` evaluations) such that
@@ -73,5 +83,22 @@ public final class AccuracyProbe {
             }
         }
         return feasible
+    }
+
+    /// Whether each image is classified right with every tuned tensor reconstructed at `bounds`
+    /// (nil: the weights as they are): the per-image outcomes a paired drop is counted from.
+    public func outcomes(bounds: [Double]?) throws -> [Bool] {
+        if let bounds {
+            try apply(bounds: bounds)
+            evaluations += 1
+        }
+        defer { if bounds != nil { restore() } }
+        var right: [Bool] = []
+        right.reserveCapacity(validation.count)
+        for start in stride(from: 0, to: validation.count, by: 128) {
+            let batch = validation.batch(start..<min(start + 128, validation.count))
+            right += zip(try network.predictions(for: batch.images), batch.labels).map { $0 == $1 }
+        }
+        return right
     }
 }

@@ -45,9 +45,10 @@ struct CLINetworkTests {
             .write(to: URL(fileURLWithPath: config))
         let outcome = try harness.run("compress", Self.path("Data/models/lenet-300-100.safetensors"),
                                       "--model", Self.path("Configs/models/lenet-300-100.json"), "--data", Self.path("Data/mnist"),
-                                      "--target-acc-loss", "1.0", "--tuner", "fisher", "--config", config, "-o", output, "--json")
+                                      "--target-acc-loss", "1.0", "--tuner", "fisher", "--confidence", "0", "--config", config, "-o", output, "--json")
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let report = try CLIHarness.json(outcome)
+        #expect(report["confirmation"] is NSNull, "--confidence 0 searches on all of validation")
         let records = try #require(report["tensors"] as? [[String: Any]])
         let byName = Dictionary(uniqueKeysWithValues: records.map { ($0["name"] as? String ?? "", $0) })
         for name in ["fc1.bias", "fc2.bias", "fc3.bias"] {   // a rule, then two below --lossless-below (256)
@@ -63,6 +64,32 @@ struct CLINetworkTests {
         let evaluated = try CLIHarness.json(try harness.run("eval", "--model", Self.path("Configs/models/lenet-300-100.json"),
                                                             "--weights", output, "--data", Self.path("Data/mnist"), "--json"))
         #expect(abs((evaluated["validation_top1"] as? Double ?? 0) - (validation["compressed"] ?? 0)) < 1e-9)
+    }
+
+    @Test("by default the tuned bounds are confirmed on held-out validation images at 95 % confidence, and the report says so")
+    func tuneConfirmsOnHeldOutImages() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let arguments = ["compress", Self.path("Data/models/lenet-300-100.safetensors"), "--model", Self.path("Configs/models/lenet-300-100.json"),
+                         "--data", Self.path("Data/mnist"), "--target-acc-loss", "1.0", "--tuner", "fisher"]
+        let outcome = try harness.run(arguments + ["-o", harness.path("confirmed.sznn"), "--json"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try CLIHarness.json(outcome)
+        let confirmation = try #require(report["confirmation"] as? [String: Any])
+        #expect(confirmation["confidence"] as? Double == 0.95)
+        #expect(confirmation["images"] as? Int == 2500, "half of MNIST's 5,000 validation images are held out")
+        let upper = try #require(confirmation["upper_bound_drop_pp"] as? Double)
+        #expect(upper <= 1.0 && upper >= (confirmation["observed_drop_pp"] as? Double ?? .infinity))
+        #expect((confirmation["bound_scale"] as? Double ?? 2) <= 1)
+        let validation = try #require(report["validation"] as? [String: Double])
+        #expect(((validation["original"] ?? 0) - (validation["compressed"] ?? 1)) * 100 <= 1.0 + 1e-9)
+        let text = try harness.run(arguments + ["-o", harness.path("text.sznn")])
+        #expect(text.standardOutput.contains("promise: with 95 % confidence"), "\(text.standardOutput)")
+        for bad in ["1", "-0.1", "nan"] {
+            #expect(try harness.run(arguments + ["--confidence", bad, "-o", harness.path("bad.sznn")]).status == 64)
+        }
+        #expect(try harness.run("compress", Self.path("Data/models/lenet-300-100.safetensors"), "--confidence", "0.9",
+                                "-o", harness.path("fixed.sznn")).status == 64, "--confidence applies only when tuning")
     }
 
     @Test("weights of another architecture, or a target outside [0, 100), fail clearly and write nothing")

@@ -48,7 +48,7 @@ struct CLIONNXTests {
     func tuneOnnx() throws {
         let harness = try CLIHarness()
         defer { harness.cleanUp() }
-        let tuned = try harness.run(["compress", Self.model, "--target-acc-loss", "1", "--tuning-steps", "20", "-o", "t.sznn", "--json"] + Self.dataArguments)
+        let tuned = try harness.run(["compress", Self.model, "--target-acc-loss", "1", "--tuning-steps", "20", "--confidence", "0", "-o", "t.sznn", "--json"] + Self.dataArguments)
         #expect(tuned.status == 0, "\(tuned.standardError)")
         let report = try CLIHarness.json(tuned)
         let validation = try #require(report["validation"] as? [String: Double])

@@ -33,6 +33,8 @@ struct TuningRun {
         let compressed: (validation: Double, test: Double)
         let evaluations: Int
         let seconds: Double
+        /// The held-out confirmation of a run with a confidence level.
+        let confirmation: Confirmation?
     }
 
     func run() throws -> Report {
@@ -63,8 +65,9 @@ struct TuningRun {
         }
         let outcome = try TuningRun.tune(tuner)
         let originalTest = try EngineBridge.translatingErrors { try network.accuracy(on: examples.test) }
-        let settings: [String: Any] = ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
+        var settings: [String: Any] = ["target_acc_loss": options.targetAccuracyLoss, "tuner": options.method.rawValue,
                                        "backend": backend.identifier.name, "architecture": (architectureURL ?? weightsURL).lastPathComponent]
+        if let confidence = options.confidence { settings["confidence"] = confidence }
         let output = VerifiedOutput(network: network, data: examples, backend: backend, plan: plan, outputURL: outputURL,
                                     targetAccuracyLoss: options.targetAccuracyLoss)
         return try output.write(model, tensors: tensors, outcome: outcome, originalTest: originalTest, started: started,
@@ -115,8 +118,8 @@ extension TuningRun.Report {
                    (original.validation - compressed.validation) * 100, target),
             String(format: "top-1 test:       %.2f%% → %.2f%% (drop %.2f pp, reported, not tuned on)", original.test * 100, compressed.test * 100,
                    (original.test - compressed.test) * 100),
-            String(format: "%d full validation evaluations, %.1f s", evaluations, seconds),
-        ] + data.summaryLines
+            String(format: "%d validation evaluations, %.1f s", evaluations, seconds),
+        ] + (confirmation.map { ["promise: " + $0.summary] } ?? []) + data.summaryLines
         return lines.joined(separator: "\n")
     }
 
@@ -135,6 +138,12 @@ extension TuningRun.Report {
             "validation": ["original": original.validation, "compressed": compressed.validation],
             "test": ["original": original.test, "compressed": compressed.test],
             "evaluations": evaluations, "seconds": seconds, "data": data.jsonObject,
+            "confirmation": confirmation.map { confirmation -> Any in
+                ["confidence": confirmation.confidence, "images": confirmation.drop.images, "lost": confirmation.drop.lost,
+                 "gained": confirmation.drop.gained, "observed_drop_pp": confirmation.drop.observed,
+                 "upper_bound_drop_pp": confirmation.upperBound, "bound_scale": confirmation.scale,
+                 "estimated_size_cost_fraction": confirmation.confirmedBits / max(confirmation.searchedBits, 1) - 1]
+            } ?? NSNull(),
         ]
     }
 }

@@ -53,6 +53,7 @@ struct VerifiedOutput {
         return TuningRun.Report(container: container, fileBytes: bytes.count,
                                 bounds: Dictionary(uniqueKeysWithValues: zip(tensors.map(\.name), outcome.bounds)),
                                 original: (outcome.baselineAccuracy, originalTest), data: data.description, compressed: compressed,
-                                evaluations: outcome.evaluations + extraEvaluations + 1, seconds: Date().timeIntervalSince(started))
+                                evaluations: outcome.evaluations + extraEvaluations + 1, seconds: Date().timeIntervalSince(started),
+                                confirmation: outcome.confirmation)
     }
 }
