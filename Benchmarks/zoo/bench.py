@@ -71,8 +71,12 @@ def main():
     parser.add_argument("--learn", default="resnet-digits,mobilenet-digits,vit-digits")
     parser.add_argument("--target", type=float, default=0.5)
     parser.add_argument("--no-nncf", action="store_true")
+    parser.add_argument("--append", action="store_true", help="keep the other models' rows of results.json")
     args = parser.parse_args()
     rows = []
+    if args.append and os.path.exists(os.path.join(HERE, "results.json")):
+        with open(os.path.join(HERE, "results.json")) as handle:
+            rows = [row for row in json.load(handle) if row["model"] not in args.models.split(",")]
     with tempfile.TemporaryDirectory() as folder:
         for name in args.models.split(","):
             model = os.path.join(ROOT, "Data", "models", "zoo", f"{name}.onnx")
@@ -82,13 +86,19 @@ def main():
             report = json.loads(run([args.sz_nn, "eval", "--model", model, "--data", data, "--json"]))
             row["sznn_eval"] = {"validation": report["validation_top1"], "test": report["test_top1"]}
             row["onnxruntime"] = {"validation": ort_accuracy(model, *val), "test": ort_accuracy(model, *test)}
-            modes = [("post-training", ["compress", model, "--data", data, "--target-acc-loss", str(args.target)])]
+            # --confidence 0: every row here, NNCF's included, is held to the validation drop alone.
+            modes = [("post-training", ["compress", model, "--data", data, "--target-acc-loss", str(args.target), "--confidence", "0"])]
             if name in args.learn.split(","):
                 modes.append(("learn-error-bounds", ["train", "--model", model, "--data", data, "--learn-error-bounds",
                                                      "--target-acc-loss", str(args.target)]))
             for mode, command in modes:
                 output = os.path.join(folder, f"{name}-{mode}.sznn")
-                tuned = json.loads(run([args.sz_nn] + command + ["-o", output, "--json"]))
+                try:
+                    tuned = json.loads(run([args.sz_nn] + command + ["-o", output, "--json"]))
+                except RuntimeError as error:  # a target sz-nn cannot meet is a result too
+                    row[mode] = {"error": str(error).strip().splitlines()[-1]}
+                    print(name, mode, "failed:", row[mode]["error"], file=sys.stderr)
+                    continue
                 restored = os.path.join(folder, f"{name}-{mode}.onnx")
                 run([args.sz_nn, "decompress", output, "-o", restored])
                 weights_bytes = tuned["file_bytes"] - tuned.get("graph_bytes", 0)
@@ -137,6 +147,9 @@ def write_table(rows, target):
             if mode not in row:
                 continue
             r = row[mode]
+            if "error" in r:
+                lines.append(f"{head} | sz-nn {mode} | failed: {r['error'][:90]} | | | | |")
+                continue
             lines.append(f"{head} | sz-nn {mode} | {r['ratio']:.2f}× | {r['weights_ratio']:.2f}× | {(r['validation']['original'] - r['validation']['compressed']) * 100:.2f} | "
                          f"{(r['test']['original'] - r['test']['compressed']) * 100:.2f} | "
                          f"{pct(r['onnxruntime_on_decompressed']['validation'])} / {pct(r['onnxruntime_on_decompressed']['test'])} |")
