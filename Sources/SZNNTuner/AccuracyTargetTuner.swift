@@ -4,12 +4,11 @@ import SZNNEngine
 
 /// How the bounds are searched.
 public enum TuningMethod: String, Sendable, CaseIterable {
-    /// Fisher allocation, then gradient descent on the bounds, retracted to the target by real
-    /// evaluations every few steps (never worse than its start; measured 0–3 % smaller files
-    /// than `fisher` on the demo models for twice the evaluations, so it is not the default).
+    /// The smaller of the Fisher allocation and one uniform bound (each scaled to the target),
+    /// then gradient descent on the bounds, retracted to the target by real evaluations every
+    /// few steps, so it never ends above its start (the default).
     case gradient
-    /// The closed-form Fisher allocation with one global factor bisected against the target
-    /// (the default).
+    /// The closed-form Fisher allocation with one global factor bisected against the target.
     case fisher
 }
 
@@ -17,7 +16,7 @@ public enum TuningMethod: String, Sendable, CaseIterable {
 public struct TuningOptions: Sendable {
     /// The largest allowed top-1 drop on validation, in percentage points.
     public var targetAccuracyLoss: Double
-    public var method: TuningMethod = .fisher
+    public var method: TuningMethod = .gradient
     /// Gradient steps on the bounds.
     public var steps = 240
     /// Retractions spread over the steps: each scales the bounds reached to the target with 4
@@ -141,7 +140,13 @@ public final class AccuracyTargetTuner {
     public func run(progress: (TuningProgress) -> Void = { _ in }) throws -> TuningOutcome {
         let target = options.targetAccuracyLoss
         progress(TuningProgress(phase: "fisher", step: 0, totalSteps: options.steps, estimatedBits: 0, lastDrop: nil))
-        let start = try options.initialBounds.map(scaledToTarget) ?? fisherBounds()
+        var start = try options.initialBounds.map(scaledToTarget) ?? fisherBounds()
+        // One absolute bound for every tensor is the other natural start (it wins where the
+        // tensors' sensitivities are alike): the search starts from the smaller of the two.
+        if options.method == .gradient, options.initialBounds == nil, let uniform = try uniformBounds(),
+           estimatedBits(uniform.bounds) < estimatedBits(start.bounds) {
+            start = uniform
+        }
         var best = (bounds: start.bounds, bits: estimatedBits(start.bounds), drop: start.drop)
         if options.method == .gradient {
             best = try gradientSearch(from: best, progress: progress)
@@ -182,6 +187,15 @@ public final class AccuracyTargetTuner {
                             hint: "raise --target-acc-loss or check that the weights match the model")
         }
         return (start.map { $0 * found.scale }, found.drop)
+    }
+
+    /// One absolute bound for every tuned tensor, the largest that meets the target (bisected
+    /// from the weights' mean scale); nil if even 1/4096 of it fails.
+    func uniformBounds() throws -> (bounds: [Double], drop: Double)? {
+        let logMeanScale = tensors.reduce(0) { $0 + log($1.scale) } / Double(max(tensors.count, 1))
+        let start = tensors.map { _ in exp(logMeanScale) }
+        return try probe.largestScale(of: start, target: options.targetAccuracyLoss, low: 1.0 / 4096, high: 16, steps: 9)
+            .map { found in (start.map { $0 * found.scale }, found.drop) }
     }
 
     /// Given bounds scaled by the largest factor in [1/4096, 4] that meets the target.

@@ -37,7 +37,7 @@ struct CompressCommand: ParsableCommand {
     /// With --target-acc-loss: the examples the drop is measured on.
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(name: .long, help: "With --target-acc-loss: fisher (the closed-form Fisher allocation, its global factor bisected against the target; the default) or gradient (then gradient descent on the bounds, retracted to the target by real evaluations: 0–3 % smaller files on the demo models for twice the evaluations).")
+    @Option(name: .long, help: "With --target-acc-loss: gradient (the default: the smaller of the Fisher allocation and one uniform bound, each scaled to the target, then gradient descent on the bounds, retracted to the target by real evaluations) or fisher (the closed-form Fisher allocation alone: about half the evaluations).")
     var tuner: TuningMethod?
 
     @Option(name: .long, parsing: .unconditional,
