@@ -32,10 +32,10 @@ RUNS = [
 ]
 
 
-def tune(binary, weights, architecture, data, target, seed, confidence, folder):
+def tune(binary, tuner, weights, architecture, data, target, seed, confidence, folder):
     output = os.path.join(folder, "tuned.sznn")
     command = [binary, "compress", os.path.join(ROOT, weights), "--data", os.path.join(ROOT, data),
-               "--target-acc-loss", str(target), "--seed", str(seed), "--confidence", str(confidence), "-o", output, "--json"]
+               "--target-acc-loss", str(target), "--tuner", tuner, "--seed", str(seed), "--confidence", str(confidence), "-o", output, "--json"]
     if architecture:
         command[3:3] = ["--model", os.path.join(ROOT, architecture)]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -51,6 +51,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "sz-nn"))
     parser.add_argument("--quick", action="store_true", help="LeNet-300-100 only")
+    parser.add_argument("--tuner", default="gradient", choices=["gradient", "fisher"])
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -62,15 +63,15 @@ def main():
                 for seed in seeds:
                     row = {"model": model, "target_pp": target, "seed": seed}
                     for label, confidence in [("searched", 0), ("confirmed", 0.95)]:
-                        row[label] = tune(args.binary, weights, architecture, data, target, seed, confidence, folder)
+                        row[label] = tune(args.binary, args.tuner, weights, architecture, data, target, seed, confidence, folder)
                     print(model, target, seed, {k: row[k].get("ratio", row[k].get("error")) for k in ("searched", "confirmed")}, file=sys.stderr)
                     rows.append(row)
                     with open(os.path.join(HERE, "confidence.json"), "w") as handle:
                         json.dump(rows, handle, indent=1)
-                    write_table(rows)
+                    write_table(rows, args.tuner)
 
 
-def write_table(rows):
+def write_table(rows, tuner):
     def held(run, target):
         return "error" not in run and run["test_drop_pp"] <= target + 1e-9
 
@@ -80,7 +81,7 @@ def write_table(rows):
         return f"{run['ratio']:.2f}×", f"{run['validation_drop_pp']:.2f}", f"{run['test_drop_pp']:.2f}"
 
     lines = ["# The accuracy promise on unseen data", "",
-             "Written by `python3 Benchmarks/tuner/confidence.py` (one run, side by side). Each row tunes the same model at",
+             f"Written by `python3 Benchmarks/tuner/confidence.py --tuner {tuner}` (one run, side by side). Each row tunes the same model at",
              "the same target and seed twice: `--confidence 0` (the bounds that meet the target on all validation",
              "images searched on) and the default `--confidence 0.95` (searched on half of validation, accepted",
              "only where the one-sided 95 % upper bound of the drop on the other, held-out half is within the",
