@@ -4,7 +4,8 @@ import SZNNCore
 /// DeepSZ-style search: profile each layer alone on a grid of bounds, combine by dynamic programming.
 ///
 /// For every weight tensor and every bound of `relativeGrid` (times the tensor's standard
-/// deviation) the tensor alone is coded with the real backend, decoded, and the model's
+/// deviation) the tensor alone is coded with the real backend (for its size), reconstructed as decoding
+/// would (`TensorEncoder.reconstruction`), and the model's
 /// validation drop measured with the other tensors exact; storing the tensor losslessly is
 /// the zero-drop option. `BudgetAllocation` picks the smallest combination whose summed drop
 /// fits the target; the combination is then coded as one `.sznn` file, decoded and measured,
@@ -67,10 +68,10 @@ public final class DeepSZMethod: CompressionMethod {
             for relative in relativeGrid {
                 subject.progress("deepsz: profiling \(weights.name) (\(position + 1)/\(tensors.count)) at \(String(format: "%.3g", relative))σ")
                 let bound = relative * deviation
-                let record = try TensorEncoder.encode(tensor, settings: TensorSettings(bounds: try ErrorBounds(uniform: bound)), backend: backend)
-                guard let decoded = try TensorDecoder.decode(record, backends: [backend.identifier: backend]).floatValues() else {
-                    throw SZNNError(.corruptPayload, "tensor '\(weights.name)' did not decode to floats")
-                }
+                let settings = TensorSettings(bounds: try ErrorBounds(uniform: bound))
+                let record = try TensorEncoder.encode(tensor, settings: settings, backend: backend)
+                // What decoding `record` gives, in one quantization pass (bit-identical, tested in Core).
+                let decoded = try TensorEncoder.reconstruction(of: weights.values, shape: weights.shape, settings: settings)
                 options.append(.init(bytes: record.payload.count, drop: try subject.validationDrop(of: [weights.name: decoded])))
                 bounds.append(bound)
             }

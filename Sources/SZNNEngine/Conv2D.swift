@@ -61,15 +61,21 @@ public final class Conv2D: Layer {
             }
         }
         // The GEMM yields [O, N, P]; the output layout is [N, O, P]: move P-long runs.
+        // Each image's output is disjoint, so the move runs on all threads.
+        let channels = outputChannels
         matrix.withUnsafeBufferPointer { product in
             bias.values.withUnsafeBufferPointer { b in
                 output.withUnsafeMutableBufferPointer { out in
-                    for channel in 0..<outputChannels {
-                        let channelBias = b[channel]
-                        for image in 0..<batch {
-                            let source = channel * rowLength + image * pixels
-                            let destination = (image * outputChannels + channel) * pixels
-                            for pixel in 0..<pixels { out[destination + pixel] = product[source + pixel] + channelBias }
+                    let (product, b, out) = (DisjointAccess(product), DisjointAccess(b), DisjointAccess(out))
+                    ImageChunks.forEach(batch: batch, work: channels * rowLength) { images in
+                        let (product, b, out) = (product.pointer, b.pointer, out.pointer)
+                        for channel in 0..<channels {
+                            let channelBias = b[channel]
+                            for image in images {
+                                let source = channel * rowLength + image * pixels
+                                let destination = (image * channels + channel) * pixels
+                                for pixel in 0..<pixels { out[destination + pixel] = product[source + pixel] + channelBias }
+                            }
                         }
                     }
                 }

@@ -22,26 +22,33 @@ public final class MaxPool2D: Layer {
         cachedInputShape = input.shape
         var output = [Float](repeating: 0, count: planes * geometry.outputPixels)
         if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
+        let channels = geometry.channels, inputPixels = geometry.inputPixels, outputPixels = geometry.outputPixels
         input.values.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { out in
                 winners.withUnsafeMutableBufferPointer { best in
-                    var outIndex = 0
-                    for plane in 0..<planes {
-                        let planeStart = plane * geometry.inputPixels
-                        for outRow in 0..<outHeight {
-                            for outColumn in 0..<outWidth {
-                                var bestIndex = planeStart + outRow * stride * width + outColumn * stride
-                                var bestValue = x[bestIndex]
-                                for kernelRow in 0..<kernelHeight {
-                                    let rowStart = planeStart + (outRow * stride + kernelRow) * width + outColumn * stride
-                                    for kernelColumn in 0..<kernelWidth where x[rowStart + kernelColumn] > bestValue {
-                                        bestValue = x[rowStart + kernelColumn]
-                                        bestIndex = rowStart + kernelColumn
+                    let (x, out, best) = (DisjointAccess(x), DisjointAccess(out), DisjointAccess(best))
+                    // Images touch disjoint planes, so they are pooled on all threads (it was a
+                    // single-threaded tenth of the tuner's evaluations on LeNet-5).
+                    ImageChunks.forEach(batch: input.batchSize, work: input.values.count) { images in
+                        let (x, out, best) = (x.pointer, out.pointer, best.pointer)
+                        for plane in (images.lowerBound * channels)..<(images.upperBound * channels) {
+                            let planeStart = plane * inputPixels
+                            var outIndex = plane * outputPixels
+                            for outRow in 0..<outHeight {
+                                for outColumn in 0..<outWidth {
+                                    var bestIndex = planeStart + outRow * stride * width + outColumn * stride
+                                    var bestValue = x[bestIndex]
+                                    for kernelRow in 0..<kernelHeight {
+                                        let rowStart = planeStart + (outRow * stride + kernelRow) * width + outColumn * stride
+                                        for kernelColumn in 0..<kernelWidth where x[rowStart + kernelColumn] > bestValue {
+                                            bestValue = x[rowStart + kernelColumn]
+                                            bestIndex = rowStart + kernelColumn
+                                        }
                                     }
+                                    out[outIndex] = bestValue
+                                    best[outIndex] = Int32(bestIndex)
+                                    outIndex += 1
                                 }
-                                out[outIndex] = bestValue
-                                best[outIndex] = Int32(bestIndex)
-                                outIndex += 1
                             }
                         }
                     }

@@ -39,8 +39,11 @@ public final class AccuracyProbe {
 
     /// Puts the reconstructions at `bounds` into the network.
     private func apply(bounds: [Double]) throws {
-        for (tensor, bound) in zip(tensors, bounds) {
-            try network.setValues(try tensor.reconstructed(bound: bound), for: tensor.name)
+        let tensors = Array(zip(self.tensors, bounds))
+        // Reconstructed on all cores (each tensor's quantization is independent), installed in order.
+        let reconstructions = try ParallelMap.map(tensors.count) { try tensors[$0].0.reconstructed(bound: tensors[$0].1) }
+        for ((tensor, _), values) in zip(tensors, reconstructions) {
+            try network.setValues(values, for: tensor.name)
         }
     }
 

@@ -42,10 +42,11 @@ public struct TunedTensor: Sendable {
         self.scale = scale
         let tensor = try Tensor(name: name, shape: shape, float32: values)
         let logBounds = stride(from: -8.0, through: 3.0, by: 0.5).map { log(scale) + $0 * log(2.0) }
-        var bits: [Double] = []
-        for logBound in logBounds {
-            let bounds = try TunedTensor.errorBounds(exp(logBound), axis: self.sliceAxis, factors: self.sliceFactors, shape: shape)
-            bits.append(try oracle(tensor, TensorSettings(bounds: bounds)))
+        // The grid points are independent: measured on all cores.
+        let (axis, factors) = (self.sliceAxis, self.sliceFactors)
+        let bits = try ParallelMap.map(logBounds.count) { point in
+            let bounds = try TunedTensor.errorBounds(exp(logBounds[point]), axis: axis, factors: factors, shape: shape)
+            return try oracle(tensor, TensorSettings(bounds: bounds))
         }
         rate = try RateModel(logBounds: logBounds, bits: bits)
     }
@@ -86,12 +87,10 @@ public struct TunedTensor: Sendable {
     }
 
     /// The weights as the real quantizer reconstructs them at `bound` (what the compressed file will hold).
+    ///
+    /// One quantization pass over `values` (`TensorEncoder.reconstruction`), bit-identical to
+    /// encoding and decoding the tensor, without packing, container or copies of the weights.
     public func reconstructed(bound: Double) throws -> [Float] {
-        let tensor = try Tensor(name: name, shape: shape, float32: values)
-        let record = try TensorEncoder.encode(tensor, settings: TensorSettings(bounds: try errorBounds(bound)), backend: StoredBackend())
-        guard let result = try TensorDecoder.decode(record, backends: [.stored: StoredBackend()]).floatValues() else {
-            throw SZNNError(.corruptPayload, "tensor '\(name)' did not decode to floats")
-        }
-        return result
+        try TensorEncoder.reconstruction(of: values, shape: shape, settings: TensorSettings(bounds: try errorBounds(bound)))
     }
 }

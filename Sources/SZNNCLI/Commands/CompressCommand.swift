@@ -75,6 +75,8 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, help: "A JSON file of per-tensor overrides by name or glob (see Configs/README.md). When tuning, its lossless rules and fixed bounds are kept and those tensors are not tuned.")
     var config: String?
 
+    @OptionGroup var threadOptions: ThreadOptions
+
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
 
@@ -123,6 +125,7 @@ struct CompressCommand: ParsableCommand {
     }
 
     func run() throws {
+        threadOptions.apply()
         if let targetAccLoss { return try runTuning(target: targetAccLoss) }
         let started = Date()
         let inputURL = URL(fileURLWithPath: inputPath)

@@ -27,6 +27,8 @@ struct DecompressCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
+    @OptionGroup var threadOptions: ThreadOptions
+
     func validate() throws {
         let outputExtension = URL(fileURLWithPath: output).pathExtension.lowercased()
         guard ModelFile.writableExtensions.contains(outputExtension) else {
@@ -35,6 +37,7 @@ struct DecompressCommand: ParsableCommand {
     }
 
     func run() throws {
+        threadOptions.apply()
         let started = Date()
         let inputURL = URL(fileURLWithPath: input)
         let model = try ModelLoader.decompress(try ModelLoader.readContainer(inputURL), from: inputURL, budget: memory.budget)

@@ -40,8 +40,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Images per inference batch.")
     var batchSize: Int = 128
 
-    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads.")
-    var threads: Int = 2
+    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS and codec threads (default: the machine's cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: "The split(s) to evaluate: validation, test or both.")
     var split: Split = .both
@@ -69,6 +69,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreadCount(threads)
+        ParallelMap.threadCount = threads
         if let predictions { try OutputPath.checkWritable(predictions) }
         let weightsURL = URL(fileURLWithPath: weights ?? model ?? "")
         let network = try EngineBridge.network(architecture: model.map { URL(fileURLWithPath: $0) },

@@ -58,8 +58,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Seed for initialisation, shuffling and dropout.")
     var seed: UInt64?
 
-    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads.")
-    var threads: Int = 2
+    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS and codec threads (default: the machine's cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: ArgumentHelp(
         "Stop each epoch after this many batches (smoke tests and benchmarks).", visibility: .hidden))
@@ -118,6 +118,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         BLAS.setThreadCount(threads)
+        ParallelMap.threadCount = threads
         let modelURL = URL(fileURLWithPath: model)
         let isGraph = ModelLoader.carriesGraph(modelURL)
         let defaults = isGraph ? nil : try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: modelURL) }.training

@@ -24,9 +24,10 @@ public enum PredictorSelection {
         }
         guard tensor.dtype.isFloatingPoint, !settings.bounds.isLossless, candidates.count > 1, tensor.elementCount > 0 else { return first }
         let (sample, sampleBounds) = try self.sample(tensor, bounds: settings.bounds, elements: sampleElements)
-        var best = (kind: first, bits: Double.infinity)
         let escapeBits = Double((4 + tensor.dtype.byteWidth) * 8)
-        for kind in candidates {
+        // Candidates are independent: estimated on all cores, then the first smallest wins.
+        let sizes = try ParallelMap.map(candidates.count) { candidate -> Double in
+            let kind = candidates[candidate]
             var trial = settings
             trial.predictor = kind
             trial.bounds = sampleBounds
@@ -34,9 +35,10 @@ public enum PredictorSelection {
                 try rate(chunk.indices, sample.shape) + Double(chunk.escapePositions.count) * escapeBits
                     + (kind.storesData ? Double(4 + chunk.predictorData.count) * 8 : 0)
             }
-            let bits = chunkBits.reduce(0, +)
-            if bits < best.bits { best = (kind, bits) }
+            return chunkBits.reduce(0, +)
         }
+        var best = (kind: first, bits: Double.infinity)
+        for (kind, bits) in zip(candidates, sizes) where bits < best.bits { best = (kind, bits) }
         return best.kind
     }
 

@@ -17,13 +17,60 @@ public enum TensorEncoder {
         guard tensor.dtype.isFloatingPoint, !settings.bounds.isLossless else {
             return try encodeLossless(tensor, backend: backend)
         }
-        let (chunkElements, chunks) = try quantizedChunks(tensor, settings: settings) { quantized in
-            let indexStream = settings.predictor.wrapIndexStream(try backend.encode(indices: quantized.indices, shape: tensor.shape),
-                                                                 predictorData: quantized.predictorData)
-            let escapeStream = quantized.escapePositions.isEmpty ? []
-                : try escapeBytes(quantized, dtype: tensor.dtype).withUnsafeBytes { try backend.encodeLossless($0) }
-            return (indices: indexStream, escapeCount: quantized.escapePositions.count, escapes: escapeStream)
+        let plan = try ChunkPlan(tensor, settings: settings)
+        let chunks = try ParallelMap.map(plan.ranges.count) { try codeChunk(tensor, settings: settings, plan: plan, chunk: $0, backend: backend) }
+        return record(tensor, settings: settings, plan: plan, chunks: chunks, backend: backend)
+    }
+
+    /// How a tensor is cut and quantized: the checked settings turned into chunk ranges and lookups.
+    struct ChunkPlan: Sendable {
+        let chunkElements: Int
+        let ranges: [Range<Int>]
+        let quantizer: LinearQuantizer
+        let lookup: BoundLookup
+
+        init(_ tensor: Tensor, settings: TensorSettings) throws {
+            guard tensor.dtype.isFloatingPoint else {
+                throw SZNNError(.invalidArgument, "tensor '\(tensor.name)' is \(tensor.dtype.safetensorsName); only float tensors are quantized")
+            }
+            try TensorEncoder.checkSliceBounds(settings.bounds, shape: tensor.shape, name: tensor.name)
+            chunkElements = alignedChunkElements(settings.chunkElements, shape: tensor.shape)
+            ranges = chunkRanges(elementCount: tensor.elementCount, chunkElements: chunkElements)
+            quantizer = LinearQuantizer(radius: settings.radius)
+            lookup = BoundLookup(bounds: settings.bounds, shape: tensor.shape)
         }
+    }
+
+    /// Per-slice bounds must name an axis of `shape` and give one bound per index along it.
+    static func checkSliceBounds(_ bounds: ErrorBounds, shape: [Int], name: String) throws {
+        if let axis = bounds.axis, axis >= shape.count || bounds.values.count != shape[axis] {
+            throw SZNNError(.invalidArgument, "tensor '\(name)': per-slice bounds do not fit shape \(shape)")
+        }
+    }
+
+    /// One chunk coded: its index stream (predictor data wrapped in), escape count and escape stream.
+    struct CodedChunk: Sendable {
+        let indices: [UInt8]
+        let escapeCount: Int
+        let escapes: [UInt8]
+    }
+
+    /// Quantizes and codes chunk `chunk` of `tensor`: the unit of work the encoders spread over cores.
+    static func codeChunk(_ tensor: Tensor, settings: TensorSettings, plan: ChunkPlan, chunk: Int,
+                          backend: any EntropyBackend) throws -> CodedChunk {
+        let quantized = tensor.bytes.withUnsafeBytes { raw in
+            settings.predictor.quantize(plan.quantizer, raw, dtype: tensor.dtype, range: plan.ranges[chunk], bounds: plan.lookup, shape: tensor.shape)
+        }
+        let indexStream = settings.predictor.wrapIndexStream(try backend.encode(indices: quantized.indices, shape: tensor.shape),
+                                                             predictorData: quantized.predictorData)
+        let escapeStream = quantized.escapePositions.isEmpty ? []
+            : try escapeBytes(quantized, dtype: tensor.dtype).withUnsafeBytes { try backend.encodeLossless($0) }
+        return CodedChunk(indices: indexStream, escapeCount: quantized.escapePositions.count, escapes: escapeStream)
+    }
+
+    /// The record of `tensor` from its coded chunks, in order (FORMAT.md §5.2).
+    static func record(_ tensor: Tensor, settings: TensorSettings, plan: ChunkPlan, chunks: [CodedChunk],
+                       backend: any EntropyBackend) -> TensorRecord {
         var payload = ByteWriter()
         payload.append(UInt32(chunks.count))
         for chunk in chunks {
@@ -37,30 +84,21 @@ public enum TensorEncoder {
         }
         return TensorRecord(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, storage: .errorBounded,
                             backend: backend.identifier, predictor: settings.predictor, radius: settings.radius,
-                            bounds: settings.bounds, chunkElements: chunkElements, payload: Data(payload.bytes))
+                            bounds: settings.bounds, chunkElements: plan.chunkElements, payload: Data(payload.bytes))
     }
 
     /// Quantizes `tensor` chunk by chunk on all cores and maps each chunk through `body`
     /// (the encoder codes it; a rate estimator only counts its bits). Returns the chunk size used.
     public static func quantizedChunks<T>(_ tensor: Tensor, settings: TensorSettings,
                                           _ body: (QuantizedChunk) throws -> T) throws -> (chunkElements: Int, results: [T]) {
-        guard tensor.dtype.isFloatingPoint else {
-            throw SZNNError(.invalidArgument, "tensor '\(tensor.name)' is \(tensor.dtype.safetensorsName); only float tensors are quantized")
-        }
-        if let axis = settings.bounds.axis, axis >= tensor.shape.count || settings.bounds.values.count != tensor.shape[axis] {
-            throw SZNNError(.invalidArgument, "tensor '\(tensor.name)': per-slice bounds do not fit shape \(tensor.shape)")
-        }
-        let chunkElements = alignedChunkElements(settings.chunkElements, shape: tensor.shape)
-        let ranges = chunkRanges(elementCount: tensor.elementCount, chunkElements: chunkElements)
-        let quantizer = LinearQuantizer(radius: settings.radius)
-        let lookup = BoundLookup(bounds: settings.bounds, shape: tensor.shape)
+        let plan = try ChunkPlan(tensor, settings: settings)
         let results = try tensor.bytes.withUnsafeBytes { raw in
-            try ParallelMap.map(ranges.count) { chunkIndex in
-                try body(settings.predictor.quantize(quantizer, raw, dtype: tensor.dtype, range: ranges[chunkIndex],
-                                                     bounds: lookup, shape: tensor.shape))
+            try ParallelMap.map(plan.ranges.count) { chunkIndex in
+                try body(settings.predictor.quantize(plan.quantizer, raw, dtype: tensor.dtype, range: plan.ranges[chunkIndex],
+                                                     bounds: plan.lookup, shape: tensor.shape))
             }
         }
-        return (chunkElements, results)
+        return (plan.chunkElements, results)
     }
 
     /// The chunk size rounded down to whole rows (the elements of one index along axis 0),

@@ -3,17 +3,22 @@
 /// One switch per direction, so the generic quantizer is specialized for every predictor
 /// and no per-element call goes through a witness table.
 extension PredictorKind {
+    /// Quantizes a chunk; `reconstruction`, when given, receives what the decoder will write (see `LinearQuantizer.quantize`).
     func quantize(_ quantizer: LinearQuantizer, _ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>,
-                  bounds: BoundLookup, shape: [Int]) -> QuantizedChunk {
+                  bounds: BoundLookup, shape: [Int], reconstruction: UnsafeMutableRawBufferPointer? = nil) -> QuantizedChunk {
         switch self {
-        case .zero: quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: ZeroPredictor())
-        case .lorenzo1D: quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor1D())
+        case .zero:
+            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: ZeroPredictor(), reconstruction: reconstruction)
+        case .lorenzo1D:
+            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor1D(), reconstruction: reconstruction)
         case .lorenzo2D:
-            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(rowsOf: shape))
+            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(rowsOf: shape),
+                               reconstruction: reconstruction)
         case .lorenzoSpatial:
-            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(planesOf: shape))
+            quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: LorenzoPredictor2D(planesOf: shape),
+                               reconstruction: reconstruction)
         case .blockRegression:
-            quantizeWithRegression(quantizer, raw, dtype: dtype, range: range, bounds: bounds, shape: shape)
+            quantizeWithRegression(quantizer, raw, dtype: dtype, range: range, bounds: bounds, shape: shape, reconstruction: reconstruction)
         }
     }
 
@@ -34,9 +39,9 @@ extension PredictorKind {
 
     /// Fits the regression planes of the chunk, quantizes with them, and keeps them for the decoder.
     private func quantizeWithRegression(_ quantizer: LinearQuantizer, _ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>,
-                                        bounds: BoundLookup, shape: [Int]) -> QuantizedChunk {
+                                        bounds: BoundLookup, shape: [Int], reconstruction: UnsafeMutableRawBufferPointer?) -> QuantizedChunk {
         let predictor = BlockRegressionPredictor(fitting: raw, dtype: dtype, range: range, shape: shape)
-        var chunk = quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: predictor)
+        var chunk = quantizer.quantize(raw, dtype: dtype, range: range, bounds: bounds, predictor: predictor, reconstruction: reconstruction)
         chunk.predictorData = predictor.serialized
         return chunk
     }

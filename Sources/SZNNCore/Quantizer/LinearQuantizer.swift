@@ -25,19 +25,25 @@ public struct LinearQuantizer: Sendable {
     }
 
     /// Quantizes elements `range` of the little-endian `raw` buffer of `dtype`.
+    ///
+    /// With `reconstruction` (a buffer of the same dtype and element count as `raw`), elements
+    /// `range` of it also receive exactly what the decoder will write for them: the tuner's
+    /// one-pass reconstruction, with no index packing and no container.
     public func quantize<P: Predictor>(_ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>,
-                                       bounds: BoundLookup, predictor: P) -> QuantizedChunk {
+                                       bounds: BoundLookup, predictor: P,
+                                       reconstruction: UnsafeMutableRawBufferPointer? = nil) -> QuantizedChunk {
         switch dtype {
-        case .float64: quantize(raw, storage: Float64Storage.self, range: range, bounds: bounds, predictor: predictor)
-        case .float16: quantize(raw, storage: Float16Storage.self, range: range, bounds: bounds, predictor: predictor)
-        case .bfloat16: quantize(raw, storage: BFloat16Storage.self, range: range, bounds: bounds, predictor: predictor)
-        default: quantize(raw, storage: Float32Storage.self, range: range, bounds: bounds, predictor: predictor)
+        case .float64: quantize(raw, storage: Float64Storage.self, range: range, bounds: bounds, predictor: predictor, reconstruction: reconstruction)
+        case .float16: quantize(raw, storage: Float16Storage.self, range: range, bounds: bounds, predictor: predictor, reconstruction: reconstruction)
+        case .bfloat16: quantize(raw, storage: BFloat16Storage.self, range: range, bounds: bounds, predictor: predictor, reconstruction: reconstruction)
+        default: quantize(raw, storage: Float32Storage.self, range: range, bounds: bounds, predictor: predictor, reconstruction: reconstruction)
         }
     }
 
     /// The quantization loop, specialized per storage format and predictor.
     private func quantize<P: Predictor, S: StoredFloat>(_ raw: UnsafeRawBufferPointer, storage: S.Type, range: Range<Int>,
-                                                        bounds: BoundLookup, predictor: P) -> QuantizedChunk {
+                                                        bounds: BoundLookup, predictor: P,
+                                                        reconstruction: UnsafeMutableRawBufferPointer?) -> QuantizedChunk {
         let count = range.count
         var escapePositions: [UInt32] = []
         var escapeBits: [UInt64] = []
@@ -56,6 +62,7 @@ public struct LinearQuantizer: Sendable {
                 let bound = uniformBound ?? bounds.bound(at: index)
                 var code: Int32 = 0
                 var stored = value
+                var storedBits: UInt64 = 0
                 var escaped = true
                 let scaled = (value - prediction) / (2 * bound)
                 // NaN (NaN input, or 0/0 at bound 0) fails the `<=` and escapes, as does ±Inf.
@@ -72,15 +79,18 @@ public struct LinearQuantizer: Sendable {
                     if (value - back).magnitude <= bound, keepsZero {
                         code = candidate
                         stored = back
+                        storedBits = bits
                         escaped = false
                     }
                 }
                 if escaped {
+                    storedBits = FloatCodec.loadBits(raw, index: index, dtype: S.dtype)
                     escapePositions.append(UInt32(offset))
-                    escapeBits.append(FloatCodec.loadBits(raw, index: index, dtype: S.dtype))
+                    escapeBits.append(storedBits)
                 }
                 out[offset] = code
                 if keepsReconstruction { recon[offset] = stored }
+                if let reconstruction { FloatCodec.store(bits: storedBits, into: reconstruction, index: index, dtype: S.dtype) }
             }
             initialized = count
         }

@@ -56,8 +56,15 @@ public struct Tensor: Sendable, Equatable {
         let count = elementCount
         return bytes.withUnsafeBytes { raw in
             [Float](unsafeUninitializedCapacity: count) { out, initialized in
-                for index in 0..<count {
-                    out[index] = Float(FloatCodec.load(raw, index: index, dtype: dtype))
+                if dtype == .float32 {
+                    // Bit for bit: a round trip through Double would quiet signalling NaNs.
+                    for index in 0..<count {
+                        out[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                    }
+                } else {
+                    for index in 0..<count {
+                        out[index] = Float(FloatCodec.load(raw, index: index, dtype: dtype))
+                    }
                 }
                 initialized = count
             }
