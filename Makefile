@@ -6,7 +6,7 @@ PKG_CONFIG_MODULES := libzstd openblas zlib
 RELEASE_BIN := .build/release/sz-nn
 DEMO_DIR := .build/demo
 
-.PHONY: all deps build demo test client install uninstall bench clean
+.PHONY: all deps build demo test client install uninstall bench clean fuzz fuzz-smoke fuzz-build
 
 all: build
 
@@ -70,4 +70,26 @@ bench: build
 	bash Benchmarks/core/run.sh
 
 clean:
-	rm -rf .build $(DEMO_DIR)
+	rm -rf .build .build-fuzz $(DEMO_DIR)
+
+## fuzz: libFuzzer over every reader of untrusted bytes (.sznn with all backends, safetensors,
+## .npz, .npy, ONNX; Tests/SZNNFuzz/README.md) for FUZZ_SECONDS, seeded from Tests/Fixtures;
+## a finding is written to .build-fuzz/findings and the run stops with a non-zero status.
+FUZZ_SECONDS ?= 300
+FUZZ_RUNS ?= 1000000
+FUZZ_BIN := .build-fuzz/release/SZNNFuzz
+FUZZ_FLAGS := -rss_limit_mb=1024 -timeout=10 -artifact_prefix=.build-fuzz/findings/ -print_final_stats=1
+fuzz: fuzz-build
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) .build-fuzz/corpus
+
+## fuzz-smoke: the same fuzzer for a fixed seed and FUZZ_RUNS inputs (deterministic; CI runs it).
+fuzz-smoke: fuzz-build
+	$(FUZZ_BIN) -seed=1 -runs=$(FUZZ_RUNS) $(FUZZ_FLAGS) .build-fuzz/corpus
+
+# The instrumented build lives in its own scratch folder so it never invalidates the normal one.
+fuzz-build: deps
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product SZNNFuzz \
+	  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -parse-as-library
+	@mkdir -p .build-fuzz/corpus .build-fuzz/findings
+	@find Tests/Fixtures -type f ! -name '*.py' ! -name '*.md' ! -name '*.json' \
+	  -exec sh -c 'cp "$$1" ".build-fuzz/corpus/$$(echo "$$1" | tr / _)"' _ {} \;

@@ -59,8 +59,12 @@ let package = Package(
 
         // Seeded generators and samples shared by the tests and the benchmarks.
         .target(name: "SZNNTestSupport", path: "Tests/SZNNTestSupport"),
+        // Every reader of untrusted bytes behind one entry point, and its libFuzzer driver
+        // (`make fuzz`; without the fuzzer it replays a corpus). Tests/SZNNFuzz/README.md.
+        .target(name: "SZNNFuzzing", dependencies: ["SZNNCore", "SZNNZstd", "SZNNCABAC"], path: "Tests/SZNNFuzzing"),
+        .executableTarget(name: "SZNNFuzz", dependencies: ["SZNNFuzzing", "SZNNCore"], path: "Tests/SZNNFuzz", exclude: ["README.md"]),
 
-        .testTarget(name: "SZNNCoreTests", dependencies: ["SZNNCore", "SZNNZstd", "SZNNTestSupport"]),
+        .testTarget(name: "SZNNCoreTests", dependencies: ["SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNTestSupport", "SZNNFuzzing"]),
         .testTarget(name: "SZNNZstdTests", dependencies: ["SZNNCore", "SZNNZstd", "SZNNTestSupport"]),
         .testTarget(name: "SZNNTunerTests", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner"]),
         .testTarget(name: "SZNNCABACTests", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNTestSupport"]),

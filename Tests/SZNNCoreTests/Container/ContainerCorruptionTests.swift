@@ -102,7 +102,12 @@ struct ContainerCorruptionTests {
     func missingBackend() throws {
         var surgery = ContainerSurgery(try Self.validFile())
         surgery.setRecordByte(record: 1, afterStorage: 1, to: BackendIdentifier.cabac.rawValue)
-        #expect(Self.code(surgery.data) == .unknownBackend)
+        let container = try ContainerDecoder.decode(surgery.data, fileName: "corrupt.sznn")
+        let withoutCABAC: [BackendIdentifier: any EntropyBackend] = [.stored: StoredBackend(), .zstd: try ZstdBackend()]
+        #expect(throws: SZNNError.self) { try ModelCodec.decompress(container, backends: withoutCABAC) }
+        do { _ = try ModelCodec.decompress(container, backends: withoutCABAC) } catch let error as SZNNError {
+            #expect(error.code == .unknownBackend)
+        }
     }
 
     @Test("a payload corrupted under a re-sealed CRC is an SZNNError, never a crash")

@@ -27,6 +27,15 @@ struct GoldenContainerTests {
             "fc1.weight": (.relative, 1e-3, .zero), "fc2.weight": (.absolute, 0.01, .zero),
             "head.weight": (.relative, 1e-3, .lorenzo1D),
         ], backend: .zstd),
+        Expectation(file: "model-cabac-abs.sznn", bounds: [
+            "fc1.weight": (.absolute, 1e-3, .zero), "fc2.weight": (.absolute, 1e-3, .zero),
+            "embedding.weight": (.absolute, 1e-3, .zero), "head.weight": (.absolute, 1e-3, .zero),
+        ], backend: .cabac),
+        Expectation(file: "model-cabac-lorenzo.sznn", bounds: [
+            "fc1.weight": (.absolute, 0.01, .lorenzo1D), "fc1.bias": (.absolute, 0.01, .lorenzo1D),
+            "fc2.weight": (.absolute, 0.01, .lorenzo1D), "embedding.weight": (.absolute, 0.01, .lorenzo1D),
+            "head.weight": (.absolute, 0.01, .lorenzo1D),
+        ], backend: .cabac),
     ]
 
     @Test("decodes to the source within the recorded bounds", arguments: expectations)
@@ -64,7 +73,7 @@ struct GoldenContainerTests {
     func specialValuesSurvive() throws {
         let source = try ModelFile.read(from: Fixtures.url("sznn", "model.safetensors"))
         let original = try #require(source["fc1.weight"])
-        for file in ["model-zstd-abs.sznn", "model-stored-lorenzo.sznn"] {
+        for file in ["model-zstd-abs.sznn", "model-stored-lorenzo.sznn", "model-cabac-abs.sznn", "model-cabac-lorenzo.sznn"] {
             let container = try ContainerDecoder.decode(try Fixtures.data("sznn", file), fileName: file)
             let decoded = try #require(try ModelCodec.decompress(container, backends: BoundTestSupport.allBackends())["fc1.weight"])
             #expect(Array(BoundTestSupport.bits(decoded).prefix(4)) == Array(BoundTestSupport.bits(original).prefix(4)), "\(file)")

@@ -1,4 +1,5 @@
 import Foundation
+import SZNNCABAC
 import SZNNCore
 import SZNNZstd
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// The product's promise, tried against adversarial inputs: every reconstructed element is within
 /// its bound in the output dtype; NaN, ±Inf, −0.0 and everything under a bound of 0 come back bit-exact.
 ///
-/// Every case goes encoder → container bytes → decoder, with both backends, every float dtype and
+/// Every case goes encoder → container bytes → decoder, with every backend (stored, zstd, cabac), every float dtype and
 /// predictor, and chunk sizes small enough that chunk boundaries fall everywhere.
 @Suite("error bound property")
 struct ErrorBoundPropertyTests {
@@ -15,7 +16,7 @@ struct ErrorBoundPropertyTests {
     /// Chunk sizes: 7 crosses rows and specials at odd places; 1 makes every element a chunk start.
     static let chunkSizes = [7, 1, 64, TensorSettings.defaultChunkElements]
 
-    static func backends() throws -> [any EntropyBackend] { [StoredBackend(), try ZstdBackend()] }
+    static func backends() throws -> [any EntropyBackend] { [StoredBackend(), try ZstdBackend(), try CABACBackend()] }
 
     @Test("uniform bounds hold on every input", arguments: BoundTestSupport.floatTypes, PredictorKind.allCases)
     func uniformBoundsHold(dtype: DType, predictor: PredictorKind) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SZNNCABAC
 import SZNNCore
 import SZNNZstd
 import SZNNTestSupport
@@ -11,7 +12,7 @@ enum BoundTestSupport {
 
     /// Every backend this build has, keyed as records name them (what the CLI decodes with).
     static func allBackends() throws -> [BackendIdentifier: any EntropyBackend] {
-        [.stored: StoredBackend(), .zstd: try ZstdBackend()]
+        [.stored: StoredBackend(), .zstd: try ZstdBackend(), .cabac: try CABACBackend()]
     }
 
     /// A tensor whose elements are exactly the given bit patterns (low `dtype.byteWidth` bytes each).

@@ -39,10 +39,19 @@ struct ContainerSurgery {
         setInteger(checksum(0..<12), at: 12, width: 4)
     }
 
+    /// The offset of the graph block (version 2), right after the metadata block.
+    var graphStart: Int { 16 + 4 + integer(at: 16, width: 4) + 4 }
+
+    /// The offset of the first record: after the metadata block and, in version 2, the graph block.
+    var recordsStart: Int {
+        guard integer(at: 4, width: 2) == 2 else { return graphStart }
+        let formatLength = Int(bytes[graphStart])
+        return graphStart + 1 + formatLength + 8 + integer(at: graphStart + 1 + formatLength, width: 8) + 4
+    }
+
     /// Where each record starts and how long its header fields are.
     var records: [(start: Int, headerLength: Int)] {
-        let jsonLength = integer(at: 16, width: 4)
-        var offset = 16 + 4 + jsonLength + 4
+        var offset = recordsStart
         var found: [(Int, Int)] = []
         for _ in 0..<integer(at: 8, width: 4) {
             let headerLength = integer(at: offset, width: 4)

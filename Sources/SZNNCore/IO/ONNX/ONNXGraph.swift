@@ -90,7 +90,7 @@ public struct ONNXGraph: Sendable {
         while let field = try reader.next() {
             switch field.number {
             case ONNXTensorProto.Field.dims: header.dims += try reader.varints(field, "tensor dims").map { Int(Int64(bitPattern: $0)) }
-            case ONNXTensorProto.Field.dataType: header.dataType = Int(try reader.varint(field, "tensor data_type"))
+            case ONNXTensorProto.Field.dataType: header.dataType = Int(try reader.int64(field, "tensor data_type"))
             case ONNXTensorProto.Field.name: header.name = try reader.string(field, "tensor name")
             default: continue
             }
@@ -126,7 +126,7 @@ public struct ONNXGraph: Sendable {
         while let field = try reader.next() {
             switch field.number {
             case 1: name = try reader.string(field, "attribute name")
-            case 20: type = Int(try reader.varint(field, "attribute type"))
+            case 20: type = Int(try reader.int64(field, "attribute type"))
             case 2: float = Float(bitPattern: try reader.fixed32s(field, "attribute f").first ?? 0)
             case 3: integer = Int(try reader.int64(field, "attribute i"))
             case 4: string = String(decoding: try reader.bytes(field, "attribute s"), as: UTF8.self)
@@ -169,7 +169,7 @@ public struct ONNXGraph: Sendable {
                 guard typeField.number == 1 else { continue }
                 var tensorType = try type.nested(try type.bytes(typeField, "tensor_type"), "tensor_type")
                 while let item = try tensorType.next() {
-                    if item.number == 1 { info.elementType = Int(try tensorType.varint(item, "elem_type")) }
+                    if item.number == 1 { info.elementType = Int(try tensorType.int64(item, "elem_type")) }
                     guard item.number == 2 else { continue }
                     var shape = try tensorType.nested(try tensorType.bytes(item, "shape"), "shape")
                     while let dimension = try shape.next() {

@@ -40,7 +40,7 @@ enum ONNXTensorProto {
             switch field.number {
             case Field.dims:
                 header.dims += try reader.varints(field, "tensor dims").map { Int(Int64(bitPattern: $0)) }
-            case Field.dataType: header.dataType = Int(try reader.varint(field, "tensor data_type"))
+            case Field.dataType: header.dataType = Int(try reader.int64(field, "tensor data_type"))
             case Field.name: header.name = try reader.string(field, "tensor name")
             case Field.rawData: raw = try reader.bytes(field, "raw_data")
             case Field.floatData: floats += try reader.fixed32s(field, "float_data")

@@ -152,7 +152,8 @@ extension ProtobufReader {
         return value
     }
 
-    /// A signed 64-bit (or sign-extended 32-bit) varint field.
+    /// A signed 64-bit (or sign-extended 32-bit) varint field; enums are read this way too, so a
+    /// negative or out-of-range enum is an unknown value, never a trapping conversion.
     func int64(_ field: Field, _ what: String) throws -> Int64 { Int64(bitPattern: try varint(field, what)) }
 
     /// One or more varints: a single value, or a packed run.
