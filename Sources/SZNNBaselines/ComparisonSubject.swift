@@ -1,6 +1,7 @@
 import Foundation
 import SZNNCore
 import SZNNEngine
+import SZNNWorkflow
 
 /// The model every method compresses, and the one place its accuracy is measured.
 ///
@@ -29,6 +30,9 @@ public final class ComparisonSubject {
     public private(set) var evaluations = 0
     /// Receives one-line progress messages (the CLI shows them on an interactive terminal).
     public var progress: (String) -> Void = { _ in }
+    /// The weights file the network was loaded from and the architecture's file name: tuner rows
+    /// code that model with the metadata `compress --target-acc-loss` writes, so their size is the file's.
+    public var source: (url: URL, bytes: Data, model: Model, architectureName: String)?
 
     /// Measures the uncompressed accuracies of `network` (its current weights are the originals).
     public init(network: Network, validation: Dataset, test: Dataset) throws {
@@ -52,9 +56,10 @@ public final class ComparisonSubject {
     /// Number of weights in the weight tensors (the denominator of bits per weight).
     public var weightCount: Int { weightTensors.reduce(0) { $0 + $1.values.count } }
 
-    /// The model as float32 tensors, for the `.sznn` codec.
+    /// The model to code: the source file's, or the network's tensors as float32.
     public func model() throws -> Model {
-        Model(tensors: try tensors.map { try Tensor(name: $0.name, shape: $0.shape, float32: $0.values) })
+        if let source { return source.model }
+        return try EngineBridge.model(from: network)
     }
 
     /// Validation top-1 with `weights` (by name; missing names keep the originals).

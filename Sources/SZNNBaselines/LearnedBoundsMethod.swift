@@ -2,6 +2,7 @@ import Foundation
 import SZNNCore
 import SZNNEngine
 import SZNNTuner
+import SZNNWorkflow
 
 /// Compression-aware training (`train --learn-error-bounds`) as a row of `sz-nn compare`.
 ///
@@ -51,10 +52,11 @@ public final class LearnedBoundsMethod: CompressionMethod {
             throw SZNNError(.targetUnreachable, "after \(description) even bounds 128× below the learned ones lose more than "
                             + String(format: "%.2f pp", target))
         }
-        let trained = Model(tensors: try network.namedTensors().map { try Tensor(name: $0.name, shape: $0.shape, float32: $0.values) })
-        var bounds: [String: ErrorBounds] = [:]
-        for (tensor, bound) in zip(scaled.tensors, scaled.bounds) { bounds[tensor.name] = try tensor.errorBounds(bound) }
-        let (bytes, weights) = try CodecRoundTrip.run(subject, model: trained, bounds: bounds, backend: backend)
+        var settings = VerifiedCompression.tuningSettings(target: target, tuner: "learn-error-bounds", backend: backend,
+                                                          architecture: subject.source?.architectureName ?? network.name)
+        settings["training"] = description
+        let (bytes, weights) = try CodecRoundTrip.tunedFile(subject, model: try EngineBridge.model(from: network), tensors: scaled.tensors,
+                                                            bounds: scaled.bounds, backend: backend, settings: settings)
         let described = zip(scaled.tensors, scaled.bounds).map { "\($0.name) \(String(format: "%.3g", $1))" }.joined(separator: ", ")
         return Candidate(bytes: bytes, weights: weights, validationAccuracy: try subject.validationAccuracy(of: weights),
                          setting: "\(description): \(described)")

@@ -2,6 +2,7 @@ import Foundation
 import SZNNCore
 import SZNNEngine
 import SZNNTuner
+import SZNNWorkflow
 
 /// sz-nn's own tuner (`AccuracyTargetTuner`, Fisher or gradient), set up as `compress --target-acc-loss` does.
 ///
@@ -48,9 +49,10 @@ public final class TunerMethod: CompressionMethod {
             subject.progress("\(self.name.rawValue): [\(state.phase)] step \(state.step)/\(state.totalSteps)")
         }
         subject.recordEvaluations(outcome.evaluations)
-        var bounds: [String: ErrorBounds] = [:]
-        for (tensor, bound) in zip(tensors, outcome.bounds) { bounds[tensor.name] = try tensor.errorBounds(bound) }
-        let (bytes, weights) = try CodecRoundTrip.run(subject, model: model, bounds: bounds, backend: backend)
+        let settings = VerifiedCompression.tuningSettings(target: target, tuner: method.rawValue, backend: backend,
+                                                          architecture: subject.source?.architectureName ?? subject.network.name)
+        let (bytes, weights) = try CodecRoundTrip.tunedFile(subject, model: model, tensors: tensors, bounds: outcome.bounds,
+                                                            backend: backend, settings: settings)
         let described = zip(tensors, outcome.bounds).map { "\($0.name) \(String(format: "%.3g", $1))" }.joined(separator: ", ")
         return Candidate(bytes: bytes, weights: weights, validationAccuracy: try subject.validationAccuracy(of: weights), setting: described)
     }

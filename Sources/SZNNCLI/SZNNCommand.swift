@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import SZNNCore
+import SZNNWorkflow
 
 /// The root `sz-nn` command: dispatches to one subcommand per file in `Commands/`.
 public struct SZNNCommand: ParsableCommand {
     /// The version printed by `--version` and written into every `.sznn` file.
-    public static let toolVersion = "0.1.0"
+    public static let toolVersion = ToolVersion.current
 
     public static let configuration = CommandConfiguration(
         commandName: "sz-nn",

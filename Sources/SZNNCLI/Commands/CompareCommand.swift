@@ -4,6 +4,7 @@ import SZNNBaselines
 import SZNNCABAC
 import SZNNCore
 import SZNNTuner
+import SZNNWorkflow
 import SZNNZstd
 
 /// `sz-nn compare`: sz-nn beside classic compression methods, each searched to its best ratio under one accuracy target.

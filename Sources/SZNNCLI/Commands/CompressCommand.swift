@@ -134,14 +134,9 @@ struct CompressCommand: ParsableCommand {
         let mode = mode ?? .absolute, errorBound = errorBound ?? 1e-3, predictor = predictor ?? .automatic
         let plan = try makePlan(CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor.kind))
         let coder = try backend.make()
-        let metadata: [String: Any] = [
-            "tool": "sz-nn \(SZNNCommand.toolVersion)",
-            "source_name": inputURL.lastPathComponent,
-            "source_bytes": sourceBytes.count,
-            "source_crc32": String(format: "%08x", sourceBytes.withUnsafeBytes { CRC32.checksum($0) }),
-            "settings": ["mode": mode.rawValue, "error_bound": errorBound, "predictor": predictor.kind?.name ?? "auto",
-                         "backend": coder.identifier.name, "config": config.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""],
-        ]
+        let settings: [String: Any] = ["mode": mode.rawValue, "error_bound": errorBound, "predictor": predictor.kind?.name ?? "auto",
+                                       "backend": coder.identifier.name, "config": config.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""]
+        let metadata = VerifiedCompression.metadata(source: inputURL, sourceBytes: sourceBytes, settings: settings)
         let container = try ModelCodec.compress(model, plan: plan, backend: coder, metadata: metadata,
                                                 choosePredictor: { tensor, settings in
             try PredictorSelection.select(for: tensor, settings: settings, rate: Backends.rateFunction(of: coder))
@@ -176,12 +171,14 @@ extension CompressCommand {
         let level = confidence ?? 0.95
         options.confidence = level == 0 ? nil : level
         // No default bound: tensors the plan neither makes lossless nor pins are the tuner's.
-        let run = TuningRun(weightsURL: URL(fileURLWithPath: inputPath),
-                            architectureURL: architecturePath.map { URL(fileURLWithPath: DefaultResources.locate($0)) },
-                            data: dataOptions,
-                            outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
-                            sliceBounds: sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
-        try run.run().print(target: target, output: outputPath, json: json)
+        let run = AccuracyTargetRun(weightsURL: URL(fileURLWithPath: inputPath),
+                                    architectureURL: architecturePath.map { URL(fileURLWithPath: DefaultResources.locate($0)) },
+                                    loadData: dataOptions.labelled(for:),
+                                    outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
+                                    sliceBounds: sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
+        let report = try run.run(events: CompressionEvent.draw)
+        Terminal.endProgress()
+        try report.print(target: target, output: outputPath, json: json)
     }
 }
 

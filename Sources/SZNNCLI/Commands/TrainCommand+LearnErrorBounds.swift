@@ -14,10 +14,12 @@ extension TrainCommand {
         options.maximumBatches = settings.maxBatches
         options.surrogate = surrogate
         options.boundLearningRate = boundLearningRate
-        let run = LearnedBoundsRun(architectureURL: URL(fileURLWithPath: model), data: dataOptions,
+        let run = LearnedBoundsRun(architectureURL: URL(fileURLWithPath: model), loadData: dataOptions.load,
                                    weightsURL: weights.map { URL(fileURLWithPath: $0) }, outputURL: URL(fileURLWithPath: output),
                                    settings: settings, pretraining: pretraining, options: options, backend: try backend.make())
         Terminal.log("learning weights and error bounds: \(settings.summary), target \(target) pp")
-        try run.run().print(target: target, output: output, json: json)
+        let report = try run.run(events: CompressionEvent.draw)
+        Terminal.endProgress()
+        try report.print(target: target, output: output, json: json)
     }
 }

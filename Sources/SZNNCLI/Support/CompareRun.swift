@@ -27,13 +27,18 @@ struct CompareRun {
         let configuration = ModelLoader.carriesGraph(architectureURL) ? nil
             : try EngineBridge.translatingErrors { try NetworkConfiguration.load(from: architectureURL) }
         let training = try TrainingSettings.configured(configuration?.training, phase: .compressionAware)
-        let network = try EngineBridge.network(architecture: architectureURL, weights: try EngineBridge.loadModel(at: weightsURL),
+        // Read once: the network's weights, and what the tuner rows code as `compress` would.
+        let sourceBytes = try ModelLoader.readBytes(weightsURL)
+        let sourceModel = ModelLoader.isContainer(weightsURL) ? try EngineBridge.loadModel(at: weightsURL)
+            : try ModelFile.decode(sourceBytes, from: weightsURL)
+        let network = try EngineBridge.network(architecture: architectureURL, weights: sourceModel,
                                                weightsName: weightsURL.lastPathComponent, seed: training.seed)
         let examples = try dataOptions.labelled(for: network)
         data = examples.description
         Terminal.progress("evaluating the uncompressed model")
         subject = try EngineBridge.translatingErrors { try ComparisonSubject(network: network, validation: examples.validation, test: examples.test) }
         subject.progress = Terminal.progress
+        subject.source = (weightsURL, sourceBytes, sourceModel, architectureURL.lastPathComponent)
         let cabac = try CABACBackend()
         let oracle = Backends.tensorRateFunction(of: cabac)
         comparison = Comparison(subject: subject, methods: try methods.map { name -> any CompressionMethod in

@@ -2,27 +2,40 @@ import Foundation
 import SZNNCore
 import SZNNEngine
 import SZNNTuner
-import SZNNWorkflow
 
-/// `train --learn-error-bounds`: train the weights and their bounds together, then tune the
+/// `train --learn-error-bounds` as a library call: train the weights and their bounds together, then tune the
 /// learned bounds to the target for real, compress, verify and write the `.sznn`.
 ///
 /// The drop is measured against an uncompressed model trained the usual way: `--weights`, or,
 /// from scratch, the model `pretraining` trains first (what would otherwise be shipped).
-struct LearnedBoundsRun {
-    let architectureURL: URL
-    let data: DataOptions
+public struct LearnedBoundsRun {
+    public let architectureURL: URL
+    /// Reads the examples (labelled or not; they are labelled for the network once it is built).
+    public let loadData: () throws -> DataSource
     /// The weights to start from; nil trains from the configuration's seeded initialisation.
-    let weightsURL: URL?
-    let outputURL: URL
+    public let weightsURL: URL?
+    public let outputURL: URL
     /// The compression-aware phase's hyperparameters.
-    let settings: TrainingSettings
+    public let settings: TrainingSettings
     /// From scratch: the usual training that makes the baseline model; nil with `weightsURL`.
-    let pretraining: TrainingSettings?
-    let options: CompressionAwareOptions
-    let backend: any EntropyBackend
+    public let pretraining: TrainingSettings?
+    public let options: CompressionAwareOptions
+    public let backend: any EntropyBackend
 
-    func run() throws -> TuningRun.Report {
+    public init(architectureURL: URL, loadData: @escaping () throws -> DataSource, weightsURL: URL?, outputURL: URL,
+                settings: TrainingSettings, pretraining: TrainingSettings?, options: CompressionAwareOptions, backend: any EntropyBackend) {
+        self.architectureURL = architectureURL
+        self.loadData = loadData
+        self.weightsURL = weightsURL
+        self.outputURL = outputURL
+        self.settings = settings
+        self.pretraining = pretraining
+        self.options = options
+        self.backend = backend
+    }
+
+    /// Trains, tunes the learned bounds to the target, compresses, verifies and writes.
+    public func run(events: (CompressionEvent) -> Void = { _ in }) throws -> CompressionReport {
         try OutputPath.checkWritable(outputURL.path)
         let started = Date()
         let sourceBytes = try weightsURL.map(ModelLoader.readBytes)
@@ -34,7 +47,7 @@ struct LearnedBoundsRun {
         }
         let network = try EngineBridge.network(architecture: architectureURL, weights: sourceModel,
                                                weightsName: (weightsURL ?? architectureURL).lastPathComponent, seed: settings.seed)
-        let source = try data.load()
+        let source = try loadData()
         if pretraining != nil {
             guard source.hasLabels, source.hasTrainingSplit else {
                 throw SZNNError(.malformedDataset, "training from scratch needs labelled training examples, which '\(source.description.source)' lacks",
@@ -43,36 +56,29 @@ struct LearnedBoundsRun {
         }
         let examples = try source.labelled(for: network)
         if let pretraining {
-            Terminal.log("training the baseline model: \(pretraining.summary)")
+            events(.log("training the baseline model: \(pretraining.summary)"))
             let loop = try EngineBridge.translatingErrors {
                 try TrainingLoop(network: network, dataset: examples.training, validation: examples.validation,
                                  optimizer: pretraining.makeOptimizer(), settings: pretraining)
             }
-            _ = try EngineBridge.translatingErrors { try loop.run(events: TrainingLoop.terminalEvents) }
+            _ = try EngineBridge.translatingErrors { try loop.run { events(.training($0)) } }
         }
         let baseline = try EngineBridge.translatingErrors { (try network.accuracy(on: examples.validation), try network.accuracy(on: examples.test)) }
         let oracle = Backends.tensorRateFunction(of: backend)
         let startModel = try EngineBridge.model(from: network, basedOn: sourceModel?.graph == nil ? nil : sourceModel)
         let plan = CompressionPlan(defaultRule: .init())
         let names = TunedTensorSelection.names(of: startModel, trainable: Set(network.trainableParameters.map(\.name)), plan: plan)
-        let tensors = try TunedTensorSelection.measure(startModel, names: names, oracle: oracle, progress: Terminal.progress)
+        let tensors = try TunedTensorSelection.measure(startModel, names: names, oracle: oracle, progress: { events(.phase($0)) })
         let trainer = try CompressionAwareTrainer(
             network: network, training: examples.training, validation: examples.validation, tensors: tensors,
             initialBounds: tensors.map { $0.scale / 4 }, optimizer: settings.makeOptimizer(),
             baselineAccuracy: baseline.0, options: options, oracle: oracle)
         let trainingStarted = Date()
         try EngineBridge.translatingErrors {
-            try trainer.run { state in
-                let drop = state.lastDrop.map { String(format: "%.2f pp", $0) } ?? "-"
-                Terminal.progress(String(format: "training weights and bounds: epoch %d/%d  batch %d/%d  loss %.4f  est. ",
-                                         state.epoch, state.epochs, state.batch, state.batches, state.loss)
-                                  + "\(Format.bytes(Int(state.estimatedBits / 8)))  last drop \(drop)  "
-                                  + Format.eta(started: trainingStarted, done: (state.epoch - 1) * state.batches + state.batch,
-                                               total: state.epochs * state.batches))
-            }
+            try trainer.run { events(.compressionAwareTraining($0, started: trainingStarted)) }
         }
 
-        Terminal.progress("scaling the learned bounds")
+        events(.phase("scaling the learned bounds"))
         guard let learned = try EngineBridge.translatingErrors({ try trainer.finishScaled() }) else {
             throw SZNNError(.targetUnreachable, String(format: "after compression-aware training even bounds 128× below the learned ones lose more than %.2f pp of validation accuracy", options.targetAccuracyLoss),
                             hint: "train longer (--epochs), lower --lr, or raise --target-acc-loss")
@@ -81,15 +87,14 @@ struct LearnedBoundsRun {
         let outcome = TuningOutcome(bounds: bounds, baselineAccuracy: baseline.0, compressedAccuracy: baseline.0 - learned.drop / 100,
                                     estimatedBits: zip(learned.tensors, bounds).reduce(0) { $0 + $1.0.rate.bits(atLogBound: log($1.1)) },
                                     evaluations: learned.evaluations)
-        let settingsMetadata: [String: Any] = [
-            "target_acc_loss": options.targetAccuracyLoss, "tuner": "learn-error-bounds", "training": settings.summary,
-            "backend": backend.identifier.name, "architecture": architectureURL.lastPathComponent,
-        ]
-        let output = VerifiedOutput(network: network, data: examples, backend: backend, plan: plan, outputURL: outputURL,
-                                    targetAccuracyLoss: options.targetAccuracyLoss)
+        var settingsMetadata = VerifiedCompression.tuningSettings(target: options.targetAccuracyLoss, tuner: "learn-error-bounds", backend: backend,
+                                                                  architecture: architectureURL.lastPathComponent)
+        settingsMetadata["training"] = settings.summary
+        let output = VerifiedWrite(network: network, data: examples, compression: VerifiedCompression(plan: plan, backend: backend),
+                                   outputURL: outputURL, targetAccuracyLoss: options.targetAccuracyLoss)
         return try output.write(try EngineBridge.model(from: network, basedOn: sourceModel?.graph == nil ? nil : sourceModel), tensors: learned.tensors, outcome: outcome,
                                 originalTest: baseline.1, started: started,
-                                metadata: VerifiedOutput.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settingsMetadata),
-                                extraEvaluations: trainer.evaluations)
+                                metadata: VerifiedCompression.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settingsMetadata),
+                                extraEvaluations: trainer.evaluations, events: events)
     }
 }

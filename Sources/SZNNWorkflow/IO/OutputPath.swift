@@ -5,9 +5,9 @@ import SZNNCore
 ///
 /// Tuning and compare runs take minutes; finding a missing or read-only output folder only at
 /// the end would lose the whole run (the write itself stays atomic, `AtomicFile`).
-enum OutputPath {
+public enum OutputPath {
     /// Throws `writeFailed` (E501) unless the folder of `path` exists, is a folder and is writable.
-    static func checkWritable(_ path: String, fileManager: FileManager = .default) throws {
+    public static func checkWritable(_ path: String, fileManager: FileManager = .default) throws {
         let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
         var isFolder: ObjCBool = false
         guard fileManager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
