@@ -1,4 +1,5 @@
 import Foundation
+import SZNNCLI
 import Testing
 
 /// The commands and compare's rows share one verified-compression path (SZNNWorkflow).
@@ -24,5 +25,19 @@ struct CLIWorkflowTests {
         #expect(compressed.status == 0, "\(compressed.standardError)")
         let fileBytes = try #require(try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int)
         #expect(rowBytes == fileBytes)
+    }
+
+    @Test("every command's --help ends with pasteable EXAMPLES")
+    func everyHelpHasExamples() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let names = SZNNCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        #expect(names.count >= 7)
+        for name in names {
+            let outcome = try harness.run(name, "--help")
+            #expect(outcome.status == 0)
+            #expect(outcome.standardOutput.contains("EXAMPLES:\n  # "), "\(name) --help has no EXAMPLES section")
+            #expect(outcome.standardOutput.contains("sz-nn \(name)"), "\(name)'s examples do not run \(name)")
+        }
     }
 }

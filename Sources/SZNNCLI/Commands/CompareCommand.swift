@@ -12,7 +12,7 @@ struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare sz-nn with pruning, int-k, k-means, low rank and DeepSZ under one accuracy target.",
-        discussion: """
+        discussion: HelpExamples.discussion("""
         Every method is searched for its smallest model whose top-1 accuracy on the --data (default MNIST) \
         validation split drops by at most --target-acc-loss percentage points; every row is \
         verified by decoding the bytes it counts and evaluating them on validation and test. \
@@ -24,7 +24,10 @@ struct CompareCommand: ParsableCommand {
         epochs at a fifth of the configuration's learning rate), so it takes minutes and runs \
         only when named. --plot writes an SVG of ratio against accuracy loss over the \
         targets of --sweep. --model, --weights and --data default to the embedded LeNet-5 and MNIST.
-        """
+        """, examples: [
+            ("every method on the embedded LeNet-5 at 0.5 pp", "sz-nn compare --target-acc-loss 0.5"),
+            ("two methods, a sweep and its plot", "sz-nn compare --methods fisher,prune --sweep 0.25,0.5,1 --plot compare.svg"),
+        ])
     )
 
     @Option(name: .long, parsing: .unconditional, help: "The largest allowed validation top-1 drop, in percentage points.")

@@ -9,7 +9,7 @@ struct CompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compress",
         abstract: "Compress a model's weights within an error bound.",
-        discussion: """
+        discussion: HelpExamples.discussion("""
         Every float tensor is predicted, quantized so that |w - ŵ| <= bound for every element \
         (checked in the tensor's own dtype; values that cannot be held are stored exactly), and \
         entropy-coded. Integer tensors and float tensors smaller than --lossless-below elements \
@@ -19,7 +19,12 @@ struct CompressCommand: ParsableCommand {
         model whose top-1 accuracy on the validation split of --data (MNIST by default) drops by at most P percentage \
         points (a hard guarantee, measured on the file as written); test accuracy is reported \
         beside it. INPUT, --model and --data default to the embedded LeNet-5 and MNIST.
-        """
+        """, examples: [
+            ("the embedded LeNet-5, losing at most 0.5 pp of MNIST validation top-1", "sz-nn compress --target-acc-loss 0.5 -o lenet5.sznn"),
+            ("your ONNX model and labelled .npz, tuned to 1 pp", "sz-nn compress model.onnx --data val.npz --target-acc-loss 1 -o model.sznn"),
+            ("one absolute bound for every tensor", "sz-nn compress model.safetensors --error-bound 1e-3 -o model.sznn"),
+            ("a bound relative to each tensor's range, coded with zstd", "sz-nn compress model.safetensors --error-bound 1e-4 --mode rel --backend zstd"),
+        ])
     )
 
     @Argument(help: "The model to compress (.safetensors, .npz or .npy); with --target-acc-loss, default \(TuningDefaults.weights).")

@@ -8,15 +8,14 @@ struct DecompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decompress",
         abstract: "Reconstruct the weights of a .sznn file as .safetensors, .npz or .onnx.",
-        discussion: """
+        discussion: HelpExamples.discussion("""
         Every checksum is verified before a weight is written; the output is written atomically. \
         A .sznn made from an ONNX model stores its graph: -o model.onnx gives back a runnable ONNX file \
         whose graph is the original's and whose initializers are the reconstructed weights.
-
-        EXAMPLES
-          sz-nn decompress lenet5.sznn -o lenet5.safetensors
-          sz-nn decompress resnet.sznn -o resnet-reconstructed.onnx
-        """
+        """, examples: [
+            ("back to safetensors", "sz-nn decompress model.sznn -o model.safetensors"),
+            ("a .sznn made from an ONNX model, back to a runnable ONNX file", "sz-nn decompress model.sznn -o model.onnx"),
+        ])
     )
 
     @Argument(help: "The .sznn file.")

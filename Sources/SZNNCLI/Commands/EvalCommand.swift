@@ -9,19 +9,18 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Print the top-1 accuracy of weights on the validation and test splits of --data (MNIST by default).",
-        discussion: """
+        discussion: HelpExamples.discussion("""
         For MNIST, validation is the last 5,000 images of the training file, test the 10,000 t10k \
         images; for a .npz see --data. The network runs in inference mode (BatchNorm running \
         statistics, no dropout). --split validation halves the time of searches that only ever \
         look at validation. --predictions writes the top-1 class of every evaluated example as an \
         int64 .npy: the validation examples, then the test examples (with --split both and a \
         single x, that is x's own order).
-
-        EXAMPLES
-          sz-nn eval --model Configs/models/lenet5.json --weights Data/models/lenet5.safetensors
-          sz-nn eval --model resnet.onnx --data test.npz
-          sz-nn eval --weights resnet.sznn --data test.npz --predictions predicted.npy
-        """)
+        """, examples: [
+            ("the embedded LeNet-5 (no option needed), then a compressed copy of it", "sz-nn eval\n  sz-nn eval --weights lenet5.sznn"),
+            ("an ONNX model on your own labelled examples", "sz-nn eval --model resnet.onnx --data test.npz"),
+            ("a compressed ONNX model, writing its top-1 predictions", "sz-nn eval --weights resnet.sznn --data test.npz --predictions predicted.npy"),
+        ]))
 
     /// The splits `eval` can measure.
     enum Split: String, ExpressibleByArgument, CaseIterable {

@@ -8,7 +8,10 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show a .sznn file's tensors: bound, predictor, backend, bytes, bits/weight and ratio.",
-        discussion: "Checks every checksum. Ratios count payload bytes; the total counts the whole file."
+        discussion: HelpExamples.discussion("Checks every checksum. Ratios count payload bytes; the total counts the whole file.", examples: [
+            ("the per-tensor table of a file", "sz-nn inspect model.sznn"),
+            ("the same as JSON", "sz-nn inspect model.sznn --json"),
+        ])
     )
 
     @Argument(help: "The .sznn file.")

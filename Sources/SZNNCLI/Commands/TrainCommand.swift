@@ -10,7 +10,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a network (JSON architecture) on MNIST or a .npz and save its weights.",
-        discussion: """
+        discussion: HelpExamples.discussion("""
         Options left out take the values of the configuration's "training" section, then the \
         built-in defaults. Trains on the training split of --data (MNIST: the first 55,000 \
         training images; a .npz: x_train/y_train, which plain training requires), reports top-1 \
@@ -26,7 +26,10 @@ struct TrainCommand: ParsableCommand {
         --weights, fine-tuned for --epochs (default 2) at --lr (default: a fifth of the \
         configuration's initial rate); without --weights the model is first trained the usual \
         way (the configuration's epochs and rates) and the drop is measured against it.
-        """)
+        """, examples: [
+            ("train LeNet-5 on MNIST", "sz-nn train --model Configs/models/lenet5.json -o lenet5.safetensors"),
+            ("learn weights and bounds together, then write the tuned file", "sz-nn train --model Configs/models/lenet5.json --weights lenet5.safetensors \\\n      --learn-error-bounds --target-acc-loss 0.5 -o lenet5.sznn"),
+        ]))
 
     @Option(name: .long, help: "The architecture: a .json configuration (e.g. Configs/models/lenet5.json, trained from seeded initial weights) or an .onnx model (trained from its own weights).")
     var model: String

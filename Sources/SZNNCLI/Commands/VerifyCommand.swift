@@ -8,11 +8,13 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check that every weight of OTHER is within its error bound of ORIGINAL.",
-        discussion: """
+        discussion: HelpExamples.discussion("""
         OTHER is a .sznn file (its own per-tensor bounds are checked) or a reconstructed \
         .safetensors/.npz (checked against --error-bound/--mode if given, else only measured). \
         Prints max abs error, bound held, RMSE, PSNR and ratio per tensor; exits 1 if any bound is broken.
-        """
+        """, examples: [
+            ("check that every weight is within its file's bound", "sz-nn verify model.safetensors model.sznn"),
+        ])
     )
 
     @Argument(help: "The original model.")
