@@ -52,12 +52,13 @@ struct CLINetworkTests {
         let records = try #require(report["tensors"] as? [[String: Any]])
         let byName = Dictionary(uniqueKeysWithValues: records.map { ($0["name"] as? String ?? "", $0) })
         for name in ["fc1.bias", "fc2.bias", "fc3.bias"] {   // a rule, then two below --lossless-below (256)
-            #expect(byName[name]?["lossless"] as? Bool == true, "\(name) must be stored exactly")
+            #expect(byName[name]?["storage"] as? String == "lossless", "\(name) must be stored exactly")
         }
-        #expect(byName["fc3.weight"]?["error_bound"] as? Double == 0.01, "the pinned bound is not tuned")
-        #expect(byName["fc1.weight"]?["lossless"] as? Bool == false)
+        #expect(byName["fc3.weight"]?["error_bound_max"] as? Double == 0.01, "the pinned bound is not tuned")
+        #expect(byName["fc1.weight"]?["storage"] as? String == "error-bounded")
         let validation = try #require(report["validation"] as? [String: Double])
         let drop = ((validation["original"] ?? 0) - (validation["compressed"] ?? 1)) * 100
+        #expect(abs((report["validation_drop_pp"] as? Double ?? 99) - drop) < 1e-9, "the report gives the drop it was tuned to")
         #expect(drop <= 1.0 + 1e-9)
         #expect((report["ratio"] as? Double ?? 0) > 10)
         #expect(try harness.run("verify", Self.path("Data/models/lenet-300-100.safetensors"), output).status == 0)

@@ -56,12 +56,20 @@ struct CLIRoundTripTests {
 
         let verified = try CLIHarness.json(try harness.run("verify", model, "m.sznn", "--json"))
         #expect(verified["all_bounds_held"] as? Bool == true)
-        for report in [compressed, inspected, verified] { #expect(report["schema_version"] as? Int == 1, "every report is versioned") }
+        for report in [compressed, inspected, verified] { #expect(report["schema_version"] as? Int == 2, "every report is versioned") }
         let rows = try #require(verified["tensors"] as? [[String: Any]])
         #expect(rows.map { $0["name"] as? String } == ["fc1.weight", "fc1.bias", "fc2.weight", "embedding.weight", "head.weight", "steps"])
         for key in ["elements", "bound_checked", "violations", "max_abs_error", "rmse", "psnr_db"] {
             #expect(rows.allSatisfy { $0[key] != nil }, "every verify row has \(key)")
         }
+        // One per-tensor object: verify's rows carry the file's own, exactly as inspect gives it.
+        let inspectedTensors = try #require(inspected["tensors"] as? [[String: Any]])
+        for (row, tensor) in zip(rows, inspectedTensors) {
+            for (key, value) in tensor { #expect("\(row[key] ?? "missing")" == "\(value)", "verify's \(key) of \(tensor["name"] ?? "")") }
+        }
+        // The lossless integer tensor reconstructs exactly: PSNR is +∞, written as null (JSON has no ∞), never −1.
+        let steps = try #require(rows.last)
+        #expect(steps["psnr_db"] is NSNull)
     }
 
     @Test("verify against a smaller bound than was used fails with E405")

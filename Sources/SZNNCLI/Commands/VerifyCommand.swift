@@ -82,12 +82,14 @@ struct VerifyCommand: ParsableCommand {
         }
         if json {
             try Terminal.printJSON(["tensors": rows.map { row, record -> [String: Any] in
-                var entry: [String: Any] = ["name": row.name, "elements": row.elementCount, "bound_checked": row.checked,
-                                            "violations": row.violations, "max_abs_error": row.maximumError.isFinite ? row.maximumError : -1,
-                                            "rmse": row.rootMeanSquareError.isFinite ? row.rootMeanSquareError : -1,
-                                            "psnr_db": row.peakSignalToNoise.isFinite ? row.peakSignalToNoise : -1]
-                if let value = ratio(record) { entry["ratio"] = value }
-                if let bounds = record?.bounds { entry["error_bound"] = bounds.maximum }
+                // The file's own per-tensor object (when OTHER is a .sznn), then what verify measured.
+                var entry = record.map(ContainerReport.json) ?? ["name": row.name, "elements": row.elementCount]
+                entry["bound_checked"] = row.checked
+                entry["violations"] = row.violations
+                entry["max_abs_error"] = Terminal.finite(row.maximumError)
+                entry["rmse"] = Terminal.finite(row.rootMeanSquareError)
+                entry["psnr_db"] = Terminal.finite(row.peakSignalToNoise)
+                if record == nil, let bound = errorBound { entry["error_bound_max"] = bound }
                 return entry
             }, "all_bounds_held": rows.allSatisfy { $0.0.violations == 0 }])
             return

@@ -41,16 +41,13 @@ extension CompressionReport {
     func json(target: Double) -> [String: Any] {
         let originalBytes = container.records.reduce(0) { $0 + $1.originalByteCount }
         return [
-            "tensors": container.records.map { record -> [String: Any] in
-                ["name": record.name, "parameters": record.elementCount, "bytes": record.payload.count,
-                 "error_bound": record.bounds?.maximum ?? 0, "lossless": record.storage == .lossless,
-                 "predictor": record.predictor.name]
-            },
+            "tensors": container.records.map(ContainerReport.json),
             "file_bytes": fileBytes, "original_bytes": originalBytes,
             "graph_bytes": ContainerEncoder.graphBlockByteCount(container.graph), "ratio": Double(originalBytes) / Double(max(fileBytes, 1)),
             "target_acc_loss": target,
             "validation": ["original": original.validation, "compressed": compressed.validation],
             "test": ["original": original.test, "compressed": compressed.test],
+            "validation_drop_pp": (original.validation - compressed.validation) * 100, "test_drop_pp": (original.test - compressed.test) * 100,
             "evaluations": evaluations, "seconds": seconds, "data": data.jsonObject,
             "confirmation": confirmation.map { confirmation -> Any in
                 ["confidence": confirmation.confidence, "images": confirmation.drop.images, "lost": confirmation.drop.lost,

@@ -47,24 +47,28 @@ struct ContainerReport {
         return table.render() + "\ngraph: \(graph.format), \(Format.bytes(graph.bytes)) (decompress -o NAME.\(graph.format) rebuilds the model)"
     }
 
+    /// The per-tensor object of every JSON report (compress, inspect, tuning, verify): one layout everywhere.
+    static func json(_ record: TensorRecord) -> [String: Any] {
+        let row = Row(record: record)
+        var entry: [String: Any] = [
+            "name": record.name, "dtype": record.dtype.safetensorsName, "shape": record.shape, "elements": record.elementCount,
+            "storage": record.storage == .lossless ? "lossless" : "error-bounded",
+            "backend": record.backend.name, "bytes": row.storedBytes, "original_bytes": row.originalBytes,
+            "bits_per_weight": row.bitsPerWeight, "ratio": Terminal.finite(row.ratio),
+        ]
+        if let bounds = record.bounds {
+            entry["predictor"] = record.predictor.name
+            entry["error_bounds"] = bounds.values
+            entry["error_bound_max"] = bounds.maximum
+            if let axis = bounds.axis { entry["error_bound_axis"] = axis }
+        }
+        return entry
+    }
+
     /// The same as a JSON object.
     func json() -> [String: Any] {
         [
-            "tensors": rows.map { row -> [String: Any] in
-                let record = row.record
-                var entry: [String: Any] = [
-                    "name": record.name, "dtype": record.dtype.safetensorsName, "shape": record.shape,
-                    "storage": record.storage == .lossless ? "lossless" : "error-bounded",
-                    "backend": record.backend.name, "bytes": row.storedBytes, "original_bytes": row.originalBytes,
-                    "bits_per_weight": row.bitsPerWeight, "ratio": row.ratio.isFinite ? row.ratio : 0,
-                ]
-                if let bounds = record.bounds {
-                    entry["predictor"] = record.predictor.name
-                    entry["error_bounds"] = bounds.values
-                    if let axis = bounds.axis { entry["error_bound_axis"] = axis }
-                }
-                return entry
-            },
+            "tensors": rows.map { ContainerReport.json($0.record) },
             "file_bytes": fileBytes, "original_bytes": originalBytes, "elements": elementCount, "ratio": ratio,
             "graph_format": graph?.format ?? "", "graph_bytes": graph?.bytes ?? 0,
         ]

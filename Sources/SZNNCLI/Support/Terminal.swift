@@ -50,9 +50,12 @@ enum Terminal {
         print(String(decoding: try jsonData(object), as: UTF8.self))
     }
 
+    /// `value`, or JSON null when it is not finite (a PSNR of an exact tensor is +∞; JSON has no ∞).
+    static func finite(_ value: Double) -> Any { value.isFinite ? value : NSNull() }
+
     /// The version of the JSON reports' layout, written as `schema_version` into every report;
     /// raised when a key is renamed or changes meaning, so scripts can tell.
-    static let reportSchemaVersion = 1
+    static let reportSchemaVersion = 2
 
     /// `object` as pretty-printed JSON with sorted keys (stable diffs of committed reports); a
     /// report object gets its `schema_version`.
