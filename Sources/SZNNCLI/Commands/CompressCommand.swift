@@ -42,26 +42,8 @@ struct CompressCommand: ParsableCommand {
     /// With --target-acc-loss: the examples the drop is measured on.
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(name: .long, help: "With --target-acc-loss: gradient (the default: the smaller of the Fisher allocation and one uniform bound, each scaled to the target, then gradient descent on the bounds, retracted to the target by real evaluations) or fisher (the closed-form Fisher allocation alone: about half the evaluations).")
-    var tuner: TuningMethod?
-
-    @Option(name: .long, parsing: .unconditional,
-            help: "With --target-acc-loss: hold half of validation out of the search and accept bounds only if the drop's one-sided upper bound at this confidence, on those images, meets the target (default 0.95; 0 turns it off: the target then holds on the images searched on).")
-    var confidence: Double?
-
-    @Option(name: .long, parsing: .unconditional, help: "With --target-acc-loss: gradient steps on the bounds (default 240).")
-    var tuningSteps: Int?
-
-    @Option(name: .long, help: "With --target-acc-loss: the random seed (noise, batches; default 0).")
-    var seed: UInt64?
-
-    @Option(name: .long, help: "With --tuner gradient: the error model behind the gradients: uniform (e·U noise) or quantization (the real quantizer's error); default uniform.")
-    var surrogate: ErrorBoundTuner.Surrogate?
-
-    @Flag(name: .long, inversion: .prefixedNo,
-          help: "With --target-acc-loss: give each input column of a dense layer (output channel of a convolution) its own Fisher-allocated bound (off by default: on the LeNets it does not pay for its bound vector).")
-    var sliceBounds: Bool?
-
+    /// With --target-acc-loss: how the bounds are searched.
+    @OptionGroup var tuning: TuningArguments
 
     @Option(name: .long, parsing: .unconditional, help: "The error bound: absolute, or a fraction of each tensor's value range with --mode rel. 0 = lossless. Default 1e-3; without --target-acc-loss only.")
     var errorBound: Double?
@@ -90,18 +72,14 @@ struct CompressCommand: ParsableCommand {
             guard targetAccLoss >= 0, targetAccLoss < 100 else {
                 throw ValidationError("--target-acc-loss is in percentage points and must be in [0, 100); got \(targetAccLoss)")
             }
-            if let tuningSteps, tuningSteps <= 0 { throw ValidationError("--tuning-steps must be > 0") }
-            if let confidence, !(confidence >= 0 && confidence < 1) {
-                throw ValidationError("--confidence must be in [0, 1) (0 turns the confirmation off); got \(confidence)")
-            }
             let fixedBoundOptions = [("--error-bound", errorBound != nil), ("--mode", mode != nil), ("--predictor", predictor != nil)]
             if let given = fixedBoundOptions.first(where: \.1) {
                 throw ValidationError("\(given.0) does not apply with --target-acc-loss: the tuner learns the bounds; pin a tensor's bound or predictor with --config")
             }
         } else {
             guard input != nil else { throw ValidationError("give the model to compress, or --target-acc-loss to tune the embedded default") }
-            let tuningOptions = [("--model", model != nil), ("--data (and --validation-split, --scale, --normalize)", dataOptions.isSpecified), ("--tuner", tuner != nil), ("--tuning-steps", tuningSteps != nil),
-                                 ("--seed", seed != nil), ("--surrogate", surrogate != nil), ("--confidence", confidence != nil), ("--[no-]slice-bounds", sliceBounds != nil)]
+            let tuningOptions = [("--model", model != nil), ("--data (and --validation-split, --scale, --normalize)", dataOptions.isSpecified)]
+                + tuning.given
             if let given = tuningOptions.first(where: \.1) {
                 throw ValidationError("\(given.0) applies only with --target-acc-loss")
             }
@@ -168,19 +146,13 @@ struct CompressCommand: ParsableCommand {
 extension CompressCommand {
     /// Learns per-tensor bounds against the accuracy target, then compresses and verifies.
     func runTuning(target: Double) throws {
-        var options = TuningOptions(targetAccuracyLoss: target)
-        if let tuner { options.method = tuner }
-        if let tuningSteps { options.steps = tuningSteps }
-        if let seed { options.seed = seed }
-        if let surrogate { options.surrogate = surrogate }
-        let level = confidence ?? 0.95
-        options.confidence = level == 0 ? nil : level
+        let options = tuning.options(target: target)
         // No default bound: tensors the plan neither makes lossless nor pins are the tuner's.
         let run = AccuracyTargetRun(weightsURL: URL(fileURLWithPath: inputPath),
                                     architectureURL: architecturePath.map { URL(fileURLWithPath: DefaultResources.locate($0)) },
                                     loadData: dataOptions.labelled(for:),
                                     outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
-                                    sliceBounds: sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
+                                    sliceBounds: tuning.sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
         let report = try run.run(events: CompressionEvent.draw)
         Terminal.endProgress()
         try report.print(target: target, output: outputPath, json: json)
@@ -202,8 +174,6 @@ enum TuningDefaults {
     static let architecture = "Configs/models/lenet5.json"
 }
 
-extension TuningMethod: ExpressibleByArgument {}
-extension ErrorBoundTuner.Surrogate: ExpressibleByArgument {}
 
 /// The entropy-backend options shared by the commands that compress.
 struct BackendOptions: ParsableArguments {
