@@ -37,7 +37,9 @@ public enum FuzzTarget {
             let backends: [BackendIdentifier: any EntropyBackend] = [
                 .stored: StoredBackend(), .zstd: try ZstdBackend(), .cabac: try CABACBackend(),
             ]
-            let model = try ModelCodec.decompress(container, backends: backends, budget: budget, fileName: "fuzz.sznn")
+            let model = container.base == nil
+                ? try ModelCodec.decompress(container, backends: backends, budget: budget, fileName: "fuzz.sznn")
+                : try decodeUpdate(container, backends: backends)
             if let graph = model.graph { _ = try ONNXGraph(graph, fileName: "fuzz.sznn") }
         case .npz:
             _ = try NumpyArchive.decode(bytes, fileName: "fuzz.npz")
@@ -51,5 +53,16 @@ public enum FuzzTarget {
             let model = try ONNXModelFile.decode(bytes, from: url)
             if let graph = model.graph { _ = try ONNXGraph(graph, fileName: "fuzz.onnx") }
         }
+    }
+
+    /// An update's records, its delta records decoded against zeros of their shape: no fuzzed
+    /// input can match a base digest, and the delta payloads are what the reader must survive.
+    static func decodeUpdate(_ container: Container, backends: [BackendIdentifier: any EntropyBackend]) throws -> Model {
+        try budget.check(container, fileName: "fuzz.sznn")
+        return Model(tensors: try container.records.map { record in
+            let base = record.storage == .delta
+                ? try Tensor(name: record.name, dtype: record.dtype, shape: record.shape, bytes: Data(count: record.originalByteCount)) : nil
+            return try TensorDecoder.decode(record, backends: backends, base: base)
+        }, graph: container.graph)
     }
 }

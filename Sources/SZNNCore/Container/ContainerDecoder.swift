@@ -1,6 +1,6 @@
 import Foundation
 
-/// Parses a `.sznn` file of version 1 or 2 (FORMAT.md), checking every field and checksum; mirrors `ContainerEncoder`.
+/// Parses a `.sznn` file of version 1, 2 or 3 (FORMAT.md), checking every field and checksum; mirrors `ContainerEncoder`.
 ///
 /// Nothing read is trusted: lengths are checked against what remains before anything is
 /// allocated, so a truncated or bit-flipped file fails with one error and never crashes.
@@ -25,13 +25,18 @@ public enum ContainerDecoder {
         guard fixed.withUnsafeBytes({ CRC32.checksum($0) }) == headerChecksum else {
             throw SZNNError(.checksumMismatch, "\(fileName): file header checksum mismatch", hint: "the file is corrupt")
         }
-        guard version == Container.version || version == Container.graphVersion else {
-            throw SZNNError(.unsupportedVersion, "\(fileName) is .sznn version \(version); this build reads versions 1 and 2",
+        guard (Container.version...Container.deltaVersion).contains(version) else {
+            throw SZNNError(.unsupportedVersion, "\(fileName) is .sznn version \(version); this build reads versions 1, 2 and 3",
                             hint: "use the sz-nn release that wrote it")
         }
-        let expectedFlags = version == Container.graphVersion ? Container.graphFlag : 0
-        guard flags == expectedFlags else {
-            throw SZNNError(.malformedContainer, "\(fileName): version \(version) flags are \(flags), expected \(expectedFlags)")
+        // Version 1 has no blocks, version 2 exactly the graph, version 3 the base and perhaps the graph.
+        let flagsValid = switch version {
+        case Container.version: flags == 0
+        case Container.graphVersion: flags == Container.graphFlag
+        default: flags == Container.baseFlag || flags == Container.baseFlag | Container.graphFlag
+        }
+        guard flagsValid else {
+            throw SZNNError(.malformedContainer, "\(fileName): version \(version) does not allow header flags \(flags)")
         }
 
         let jsonLength = Int(try reader.integer(UInt32.self, "metadata length"))
@@ -50,6 +55,8 @@ public enum ContainerDecoder {
 
         reader.context = "\(fileName), graph block"
         let graph = flags & Container.graphFlag != 0 ? try decodeGraph(&reader) : nil
+        reader.context = "\(fileName), base block"
+        let base = flags & Container.baseFlag != 0 ? try decodeBase(&reader) : nil
 
         var records: [TensorRecord] = []
         var names = Set<String>()
@@ -59,13 +66,20 @@ public enum ContainerDecoder {
             guard names.insert(record.name).inserted else {
                 throw SZNNError(.malformedContainer, "\(fileName): tensor '\(record.name)' appears twice")
             }
+            guard record.storage != .delta || base != nil else {
+                throw SZNNError(.malformedContainer, "\(fileName): tensor '\(record.name)' is a delta record in a file without a base block")
+            }
             records.append(record)
+        }
+        let deltaCount = records.filter { $0.storage == .delta }.count
+        if let base, base.tensorCount != deltaCount {
+            throw SZNNError(.malformedContainer, "\(fileName): the base block covers \(base.tensorCount) tensors but the file has \(deltaCount) delta records")
         }
         guard reader.remaining == 0 else {
             throw SZNNError(.malformedContainer, "\(fileName): \(reader.remaining) unexpected bytes after the last record",
                             hint: "the file is corrupt or was concatenated")
         }
-        return Container(metadata: metadata, records: records, graph: graph)
+        return Container(metadata: metadata, records: records, graph: graph, base: base)
     }
 
     /// The graph block (FORMAT.md §3a), its length bounded by `FormatLimits` before anything is copied.
@@ -87,6 +101,24 @@ public enum ContainerDecoder {
             throw SZNNError(.malformedContainer, "\(reader.context): the graph format name is not ASCII text")
         }
         return ModelGraph(format: format, bytes: bytes)
+    }
+
+    /// The base block (FORMAT.md §3b), checked against its CRC before any field is believed.
+    static func decodeBase(_ reader: inout ByteReader) throws -> BaseReference {
+        let block = try reader.bytes(1 + SHA256.byteCount + 4, "base block")
+        let checksum = try reader.integer(UInt32.self, "base block CRC")
+        guard block.withUnsafeBytes({ CRC32.checksum($0) }) == checksum else {
+            throw SZNNError(.checksumMismatch, "\(reader.context): base block checksum mismatch", hint: "the file is corrupt")
+        }
+        var fields = ByteReader(block, context: reader.context)
+        let algorithm = try fields.integer(UInt8.self, "digest algorithm")
+        guard algorithm == BaseReference.sha256Algorithm else {
+            throw SZNNError(.malformedContainer, "\(reader.context): digest algorithm \(algorithm) is not known (1 is SHA-256)")
+        }
+        let digest = Array(try fields.bytes(SHA256.byteCount, "base digest"))
+        let tensorCount = Int(try fields.integer(UInt32.self, "base tensor count"))
+        guard tensorCount > 0 else { throw SZNNError(.malformedContainer, "\(reader.context): the base block covers no tensor") }
+        return BaseReference(digest: digest, tensorCount: tensorCount)
     }
 
     /// One record: header (checked against its CRC before any field is believed), then payload.
@@ -153,7 +185,10 @@ public enum ContainerDecoder {
             guard radius == 0, boundCount == 0, axisByte == 0xFF, chunkElements == 0, predictor == .zero else {
                 throw SZNNError(.malformedContainer, "\(context): lossless record carries quantizer fields")
             }
-        case .errorBounded:
+        case .errorBounded, .delta:
+            guard storage == .errorBounded || predictor == .zero else {
+                throw SZNNError(.malformedContainer, "\(context): a delta record must have predictor 0 (its prediction is the base)")
+            }
             guard dtype.isFloatingPoint, radius > 0, radius <= UInt32(Int32.max), chunkElements > 0 else {
                 throw SZNNError(.malformedContainer, "\(context): error-bounded record has invalid dtype, radius or chunk size")
             }

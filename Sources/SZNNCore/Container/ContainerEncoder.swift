@@ -1,6 +1,6 @@
 import Foundation
 
-/// Serializes a `Container` as a `.sznn` file (FORMAT.md): version 1, or 2 with a graph; mirrored by `ContainerDecoder`.
+/// Serializes a `Container` as a `.sznn` file (FORMAT.md): version 1, 2 with a graph, 3 with a base; mirrored by `ContainerDecoder`.
 public enum ContainerEncoder {
     /// The bytes of the whole file; E106 if the container exceeds `FormatLimits`.
     public static func encode(_ container: Container) throws -> Data {
@@ -11,11 +11,12 @@ public enum ContainerEncoder {
         let json = try metadataJSON(container.metadata)
         try FormatLimits.check(metadataBytes: json.count)
         if let graph = container.graph { try FormatLimits.check(graph: graph) }
+        try checkBase(container)
 
         var file = ByteWriter()
         file.append(contentsOf: Container.magic)
-        file.append(container.graph == nil ? Container.version : Container.graphVersion)
-        file.append(container.graph == nil ? UInt16(0) : Container.graphFlag)
+        file.append(container.formatVersion)
+        file.append(container.formatFlags)
         file.append(UInt32(container.records.count))
         file.append(file.bytes.withUnsafeBytes { CRC32.checksum($0) })
 
@@ -25,6 +26,7 @@ public enum ContainerEncoder {
 
         var output = Data(file.bytes)
         if let graph = container.graph { output.append(encodeGraph(graph)) }
+        if let base = container.base { output.append(contentsOf: encodeBase(base)) }
         for record in container.records {
             let header = encodeHeader(record)
             var prefix = ByteWriter()
@@ -58,6 +60,30 @@ public enum ContainerEncoder {
         suffix.append(checked.withUnsafeBytes { CRC32.checksum($0) })
         block.append(contentsOf: suffix.bytes)
         return block
+    }
+
+    /// Delta records need a base reference that counts them, and a base reference needs delta records:
+    /// what the decoder checks, refused before anything is written.
+    static func checkBase(_ container: Container) throws {
+        let deltas = container.records.filter { $0.storage == .delta }.count
+        guard let base = container.base else {
+            guard deltas == 0 else { throw SZNNError(.invalidArgument, "\(deltas) delta record(s) but no base reference") }
+            return
+        }
+        guard base.digest.count == SHA256.byteCount, base.tensorCount == deltas, deltas > 0 else {
+            throw SZNNError(.invalidArgument, "the base reference covers \(base.tensorCount) tensors with a \(base.digest.count)-byte digest; the file has \(deltas) delta records")
+        }
+    }
+
+    /// The base block (FORMAT.md §3b): algorithm id, digest, tensor count, CRC of the three.
+    static func encodeBase(_ base: BaseReference) -> [UInt8] {
+        var block = ByteWriter()
+        block.append(BaseReference.sha256Algorithm)
+        block.append(contentsOf: base.digest)
+        block.append(UInt32(base.tensorCount))
+        let checksum = block.bytes.withUnsafeBytes { CRC32.checksum($0) }
+        block.append(checksum)
+        return block.bytes
     }
 
     /// The metadata as the file holds it: JSON with sorted keys.

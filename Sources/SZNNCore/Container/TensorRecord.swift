@@ -6,6 +6,12 @@ public struct TensorRecord: Sendable {
     public enum Storage: UInt8, Sendable {
         case lossless = 0
         case errorBounded = 1
+        /// Error-bounded against the base tensor of the same name: each element is predicted by
+        /// its base value (version 3 files only, FORMAT.md §4).
+        case delta = 2
+
+        /// Whether the payload is quantized (error-bounded, standalone or against the base).
+        public var isErrorBounded: Bool { self != .lossless }
     }
 
     public var name: String
@@ -43,14 +49,18 @@ public struct TensorRecord: Sendable {
     public var originalByteCount: Int { elementCount * dtype.byteWidth }
 }
 
-/// A whole `.sznn` file: metadata and records.
+/// A whole `.sznn` file: metadata, the optional graph and base reference, and records.
 public struct Container {
     /// The format version of files without a graph (FORMAT.md): what every earlier build reads.
     public static let version: UInt16 = 1
     /// The format version of files that carry a graph block (flag bit 0).
     public static let graphVersion: UInt16 = 2
-    /// Header flag bit 0: a graph block follows the metadata block (version 2 only).
+    /// The format version of update files, which carry a base block (flag bit 1) and may hold delta records.
+    public static let deltaVersion: UInt16 = 3
+    /// Header flag bit 0: a graph block follows the metadata block (versions 2 and 3).
     static let graphFlag: UInt16 = 1
+    /// Header flag bit 1: a base block follows the metadata (and graph) block (version 3 only).
+    static let baseFlag: UInt16 = 2
     /// The magic bytes "SZNN".
     static let magic: [UInt8] = [0x53, 0x5A, 0x4E, 0x4E]
 
@@ -59,12 +69,20 @@ public struct Container {
     public var records: [TensorRecord]
     /// The model's graph (an ONNX skeleton), stored verbatim in the graph block.
     public var graph: ModelGraph?
+    /// The base the delta records were coded against (nil: a standalone file, version 1 or 2).
+    public var base: BaseReference?
 
-    public init(metadata: [String: Any], records: [TensorRecord], graph: ModelGraph? = nil) {
+    public init(metadata: [String: Any], records: [TensorRecord], graph: ModelGraph? = nil, base: BaseReference? = nil) {
         self.metadata = metadata
         self.records = records
         self.graph = graph
+        self.base = base
     }
+
+    /// The version the file is written as: 3 with a base, else 2 with a graph, else 1.
+    var formatVersion: UInt16 { base != nil ? Container.deltaVersion : graph != nil ? Container.graphVersion : Container.version }
+    /// The header flags that go with it.
+    var formatFlags: UInt16 { (graph != nil ? Container.graphFlag : 0) | (base != nil ? Container.baseFlag : 0) }
 }
 
 // `[String: Any]` from JSONSerialization holds only immutable property-list values.

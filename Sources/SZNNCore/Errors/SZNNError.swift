@@ -2,7 +2,7 @@
 ///
 /// Codes are grouped by hundreds and never reused (FORMAT.md lists them):
 /// 1xx usage and configuration, 2xx model-file input, 3xx `.sznn` container,
-/// 4xx codec and backend, 5xx output and I/O, 6xx network, data and tuning.
+/// 4xx codec and backend, 5xx output and I/O, 6xx network, data and tuning, 7xx updates against a base.
 public struct SZNNError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A stable error code; scripts may match on `rawValue`.
     public enum Code: Int, Sendable, CaseIterable {
@@ -35,6 +35,9 @@ public struct SZNNError: Error, Equatable, Sendable, CustomStringConvertible {
         case architectureMismatch = 601
         case malformedDataset = 602
         case targetUnreachable = 603
+        // 7xx updates coded against a base model
+        case baseMissing = 701 // an update file was decoded without its base
+        case baseMismatch = 702 // the base given is not the one the update was coded against
     }
 
     public let code: Code

@@ -7,8 +7,13 @@ public enum ModelCodec {
     /// `choosePredictor`, when given, picks the predictor of every tensor whose rule names
     /// none (`--predictor auto`), e.g. through `PredictorSelection`. A model that `.sznn` v1
     /// cannot hold (`FormatLimits`) fails with E106 before any tensor is coded.
+    ///
+    /// With `base`, every error-bounded tensor that has a base tensor of the same name, dtype and
+    /// shape is coded as a delta against it (its bound still holds for `model`'s values); tensors
+    /// added, lossless or reshaped are coded standalone. The container then records the digest of
+    /// the base tensors used, and is written as version 3; with no delta it is a v1/v2 file.
     public static func compress(_ model: Model, plan: CompressionPlan, backend: any EntropyBackend,
-                                metadata: [String: Any] = [:],
+                                metadata: [String: Any] = [:], base: Model? = nil,
                                 choosePredictor: ((Tensor, TensorSettings) throws -> PredictorKind)? = nil,
                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> Container {
         var fullMetadata = metadata
@@ -19,16 +24,20 @@ public enum ModelCodec {
 
         // Settings (and predictor choice) per tensor, then every (tensor, chunk) pair as one job:
         // a model of many small tensors uses every core, not one tensor's single chunk at a time.
+        let baseTensors = model.tensors.map { tensor in
+            base?[tensor.name].flatMap { $0.dtype == tensor.dtype && $0.shape == tensor.shape ? $0 : nil }
+        }
         let settings = try ParallelMap.map(model.tensors.count) { position -> TensorSettings? in
             let tensor = model.tensors[position]
             guard var settings = try plan.settings(for: tensor), tensor.dtype.isFloatingPoint, !settings.bounds.isLossless else { return nil }
-            if let choosePredictor, plan.rule(for: tensor.name).predictor == nil {
+            // A delta's prediction is its base, so no predictor is chosen for it.
+            if let choosePredictor, baseTensors[position] == nil, plan.rule(for: tensor.name).predictor == nil {
                 settings.predictor = try choosePredictor(tensor, settings)
             }
             return settings
         }
-        let plans = try zip(model.tensors, settings).map { tensor, settings in
-            try settings.map { try TensorEncoder.ChunkPlan(tensor, settings: $0) }
+        let plans = try model.tensors.indices.map { position in
+            try settings[position].map { try TensorEncoder.ChunkPlan(model.tensors[position], settings: $0, base: baseTensors[position]) }
         }
         // (tensor, chunk) jobs, largest first so that the last jobs to finish are short; chunk -1 is a lossless tensor.
         var jobs: [(tensor: Int, chunk: Int)] = []
@@ -63,17 +72,51 @@ public enum ModelCodec {
             return TensorEncoder.record(model.tensors[position], settings: settings, plan: plan,
                                         chunks: chunks[position].map { $0! }, backend: backend)
         }
-        return Container(metadata: fullMetadata, records: records, graph: model.graph)
+        let usedBase = model.tensors.indices.compactMap { plans[$0]?.base == nil ? nil : baseTensors[$0] }
+        return Container(metadata: fullMetadata, records: records, graph: model.graph,
+                         base: usedBase.isEmpty ? nil : BaseReference(covering: usedBase))
     }
 
     /// Decompresses every record of `container`, after checking that all of them fit in `budget`.
+    ///
+    /// An update file (one with a base reference) needs `base`, the model it was coded against:
+    /// E701 without it, E702 unless the base tensors its delta records name hash to its digest.
+    /// A standalone file ignores `base`.
     public static func decompress(_ container: Container, backends: [BackendIdentifier: any EntropyBackend],
-                                  budget: DecodeBudget = .unlimited, fileName: String = "container") throws -> Model {
+                                  budget: DecodeBudget = .unlimited, fileName: String = "container", base: Model? = nil) throws -> Model {
         try budget.check(container, fileName: fileName)
+        let baseTensors = try checkedBase(container, base: base, fileName: fileName)
         // Records in parallel (and each record's chunks within it), so small tensors use every core too.
-        let tensors = try ParallelMap.map(container.records.count) { try TensorDecoder.decode(container.records[$0], backends: backends) }
+        let tensors = try ParallelMap.map(container.records.count) { position in
+            let record = container.records[position]
+            return try TensorDecoder.decode(record, backends: backends, base: record.storage == .delta ? baseTensors[record.name] : nil)
+        }
         let metadata = container.metadata["model_metadata"] as? [String: String] ?? [:]
         return Model(tensors: tensors, metadata: metadata, graph: container.graph)
+    }
+}
+
+extension ModelCodec {
+    /// The base tensors `container`'s delta records name, once their digest matches the file's base block.
+    static func checkedBase(_ container: Container, base: Model?, fileName: String) throws -> [String: Tensor] {
+        guard let reference = container.base else { return [:] }
+        guard let base else {
+            throw SZNNError(.baseMissing, "\(fileName) is an update coded against a base model (SHA-256 \(reference.hexDigest.prefix(16))…), and no base was given",
+                            hint: "pass the base it was made from with --base (a chain: every file in order, --base BASE --base UPDATE1 …)")
+        }
+        var used: [String: Tensor] = [:]
+        for record in container.records where record.storage == .delta {
+            guard let tensor = base[record.name] else {
+                throw SZNNError(.baseMismatch, "\(fileName): the base has no tensor '\(record.name)', which the update is coded against",
+                                hint: "pass the base model the update was made from")
+            }
+            used[record.name] = tensor
+        }
+        guard BaseReference.digest(of: Array(used.values)) == reference.digest else {
+            throw SZNNError(.baseMismatch, "\(fileName) was coded against another base: the base tensors it uses do not match its SHA-256 \(reference.hexDigest.prefix(16))…",
+                            hint: "pass the base model the update was made from (a base .sznn decodes to the same weights as its safetensors)")
+        }
+        return used
     }
 }
 

@@ -5,7 +5,11 @@ import Foundation
 /// Every count and length read from the payload is checked against the header before use.
 public enum TensorDecoder {
     /// The tensor a record holds; `backends` maps ids to the backends this build has.
-    public static func decode(_ record: TensorRecord, backends: [BackendIdentifier: any EntropyBackend]) throws -> Tensor {
+    ///
+    /// A delta record needs `base`, the base tensor of its name (E701 without it, E702 when its
+    /// dtype or shape differ); `ModelCodec.decompress` has checked the base's digest already.
+    public static func decode(_ record: TensorRecord, backends: [BackendIdentifier: any EntropyBackend],
+                              base: Tensor? = nil) throws -> Tensor {
         guard let backend = backends[record.backend] else {
             throw SZNNError(.unknownBackend, "tensor '\(record.name)' needs the \(record.backend.name) backend, which this build lacks")
         }
@@ -16,7 +20,17 @@ public enum TensorDecoder {
         case .lossless:
             bytes = Data(try record.payload.withUnsafeBytes { try backend.decodeLossless($0, byteCount: byteCount) })
         case .errorBounded:
-            bytes = try decodeErrorBounded(record, backend: backend)
+            bytes = try decodeErrorBounded(record, backend: backend, base: nil)
+        case .delta:
+            guard let base else {
+                throw SZNNError(.baseMissing, "tensor '\(record.name)' is coded against a base, and none was given",
+                                hint: "pass the base model the update was made from with --base")
+            }
+            guard base.dtype == record.dtype, base.shape == record.shape else {
+                throw SZNNError(.baseMismatch, "tensor '\(record.name)' needs a base of \(record.dtype.safetensorsName) \(record.shape); the base has \(base.dtype.safetensorsName) \(base.shape)",
+                                hint: "pass the base model the update was made from")
+            }
+            bytes = try decodeErrorBounded(record, backend: backend, base: BasePredictor(base))
         }
         guard bytes.count == byteCount else {
             throw SZNNError(.corruptPayload, "tensor '\(record.name)' decoded to \(bytes.count) bytes, expected \(byteCount)")
@@ -24,7 +38,7 @@ public enum TensorDecoder {
         return try Tensor(name: record.name, dtype: record.dtype, shape: record.shape, bytes: bytes)
     }
 
-    static func decodeErrorBounded(_ record: TensorRecord, backend: any EntropyBackend) throws -> Data {
+    static func decodeErrorBounded(_ record: TensorRecord, backend: any EntropyBackend, base: BasePredictor?) throws -> Data {
         guard let bounds = record.bounds else { throw SZNNError(.corruptPayload, "tensor '\(record.name)' has no bounds") }
         let elementCount = try checkedElementCount(record)
         guard record.chunkElements > 0 else {
@@ -71,6 +85,9 @@ public enum TensorDecoder {
                 let chunk = QuantizedChunk(indices: indices, escapePositions: escapes.positions, escapeBits: escapes.bits,
                                            predictorData: predictorData)
                 // Chunks write disjoint element ranges of `destination`.
+                if let base {
+                    return try quantizer.reconstruct(chunk, into: destination, dtype: record.dtype, range: range, bounds: lookup, predictor: base)
+                }
                 try record.predictor.reconstruct(quantizer, chunk, into: destination, dtype: record.dtype, range: range,
                                                  bounds: lookup, shape: record.shape)
             }

@@ -13,11 +13,15 @@ public enum TensorEncoder {
     }
 
     /// A record holding `tensor` within `settings.bounds` of every element (lossless if every bound is 0).
-    public static func encode(_ tensor: Tensor, settings: TensorSettings, backend: any EntropyBackend) throws -> TensorRecord {
+    ///
+    /// With `base` (a tensor of the same name, dtype and shape) the record is a delta: each
+    /// element is predicted by its base value and `settings.predictor` is not used.
+    public static func encode(_ tensor: Tensor, settings: TensorSettings, backend: any EntropyBackend,
+                              base: Tensor? = nil) throws -> TensorRecord {
         guard tensor.dtype.isFloatingPoint, !settings.bounds.isLossless else {
             return try encodeLossless(tensor, backend: backend)
         }
-        let plan = try ChunkPlan(tensor, settings: settings)
+        let plan = try ChunkPlan(tensor, settings: settings, base: base)
         let chunks = try ParallelMap.map(plan.ranges.count) { try codeChunk(tensor, settings: settings, plan: plan, chunk: $0, backend: backend) }
         return record(tensor, settings: settings, plan: plan, chunks: chunks, backend: backend)
     }
@@ -28,8 +32,13 @@ public enum TensorEncoder {
         let ranges: [Range<Int>]
         let quantizer: LinearQuantizer
         let lookup: BoundLookup
+        /// The base tensor's values, for a delta record (nil: standalone).
+        let base: BasePredictor?
 
-        init(_ tensor: Tensor, settings: TensorSettings) throws {
+        /// The predictor id the record carries: the settings' own, or zero for a delta (its prediction is the base).
+        func predictor(_ settings: TensorSettings) -> PredictorKind { base == nil ? settings.predictor : .zero }
+
+        init(_ tensor: Tensor, settings: TensorSettings, base: Tensor? = nil) throws {
             guard tensor.dtype.isFloatingPoint else {
                 throw SZNNError(.invalidArgument, "tensor '\(tensor.name)' is \(tensor.dtype.safetensorsName); only float tensors are quantized")
             }
@@ -38,6 +47,14 @@ public enum TensorEncoder {
             ranges = chunkRanges(elementCount: tensor.elementCount, chunkElements: chunkElements)
             quantizer = LinearQuantizer(radius: settings.radius)
             lookup = BoundLookup(bounds: settings.bounds, shape: tensor.shape)
+            if let base {
+                guard base.dtype == tensor.dtype, base.shape == tensor.shape else {
+                    throw SZNNError(.invalidArgument, "tensor '\(tensor.name)' (\(tensor.dtype.safetensorsName) \(tensor.shape)) cannot be coded against a base of \(base.dtype.safetensorsName) \(base.shape)")
+                }
+                self.base = BasePredictor(base)
+            } else {
+                self.base = nil
+            }
         }
     }
 
@@ -59,9 +76,12 @@ public enum TensorEncoder {
     static func codeChunk(_ tensor: Tensor, settings: TensorSettings, plan: ChunkPlan, chunk: Int,
                           backend: any EntropyBackend) throws -> CodedChunk {
         let quantized = tensor.bytes.withUnsafeBytes { raw in
-            settings.predictor.quantize(plan.quantizer, raw, dtype: tensor.dtype, range: plan.ranges[chunk], bounds: plan.lookup, shape: tensor.shape)
+            if let base = plan.base {
+                return plan.quantizer.quantize(raw, dtype: tensor.dtype, range: plan.ranges[chunk], bounds: plan.lookup, predictor: base)
+            }
+            return settings.predictor.quantize(plan.quantizer, raw, dtype: tensor.dtype, range: plan.ranges[chunk], bounds: plan.lookup, shape: tensor.shape)
         }
-        let indexStream = settings.predictor.wrapIndexStream(try backend.encode(indices: quantized.indices, shape: tensor.shape),
+        let indexStream = plan.predictor(settings).wrapIndexStream(try backend.encode(indices: quantized.indices, shape: tensor.shape),
                                                              predictorData: quantized.predictorData)
         let escapeStream = quantized.escapePositions.isEmpty ? []
             : try escapeBytes(quantized, dtype: tensor.dtype).withUnsafeBytes { try backend.encodeLossless($0) }
@@ -82,8 +102,8 @@ public enum TensorEncoder {
             payload.append(contentsOf: chunk.indices)
             payload.append(contentsOf: chunk.escapes)
         }
-        return TensorRecord(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, storage: .errorBounded,
-                            backend: backend.identifier, predictor: settings.predictor, radius: settings.radius,
+        return TensorRecord(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, storage: plan.base == nil ? .errorBounded : .delta,
+                            backend: backend.identifier, predictor: plan.predictor(settings), radius: settings.radius,
                             bounds: settings.bounds, chunkElements: plan.chunkElements, payload: Data(payload.bytes))
     }
 

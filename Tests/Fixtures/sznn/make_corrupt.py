@@ -52,8 +52,10 @@ write("badmagic.sznn", b"SZNM" + valid[4:])
 
 # Version 2, header CRC re-sealed.
 write("version2.sznn", reseal_file_header(valid[:4] + struct.pack("<H", 2) + valid[6:]))
-# Version 3, which no reader knows yet.
+# Version 3 without the base flag (version 3 exists only for updates with a base block).
 write("version3.sznn", reseal_file_header(valid[:4] + struct.pack("<H", 3) + valid[6:]))
+# Version 4, which no reader knows yet.
+write("version4.sznn", reseal_file_header(valid[:4] + struct.pack("<H", 4) + valid[6:]))
 
 # One byte after the last record.
 write("trailing.sznn", valid + b"\x00")

@@ -83,7 +83,8 @@ struct GoldenContainerTests {
     /// The corrupt goldens and the code README.md promises for each.
     static let corruptFiles: [(String, SZNNError.Code)] = [
         ("truncated.sznn", .truncated), ("bitflip.sznn", .checksumMismatch), ("badmagic.sznn", .notSZNN),
-        ("version2.sznn", .malformedContainer), ("version3.sznn", .unsupportedVersion), ("trailing.sznn", .malformedContainer),
+        ("version2.sznn", .malformedContainer), ("version3.sznn", .malformedContainer), ("version4.sznn", .unsupportedVersion),
+        ("trailing.sznn", .malformedContainer),
         ("unknown-backend.sznn", .unknownBackend),
     ]
 

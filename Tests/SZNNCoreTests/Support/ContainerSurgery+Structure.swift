@@ -18,11 +18,15 @@ extension ContainerSurgery {
         let offset: Int
     }
 
-    /// Every header field of the file (§2, §3, §3a, §4), walked from the valid layout.
+    /// Every header field of the file (§2, §3, §3a, §3b, §4), walked from the valid layout.
     var structuralFields: [Field] {
         var fields = [Field(name: "version", offset: 4, width: 2), Field(name: "flags", offset: 6, width: 2),
                       Field(name: "tensor_count", offset: 8, width: 4), Field(name: "json_length", offset: 16, width: 4)]
-        if integer(at: 4, width: 2) == 2 {
+        if integer(at: 6, width: 2) & 2 != 0 {
+            fields += [Field(name: "digest_algorithm", offset: baseStart, width: 1), Field(name: "digest", offset: baseStart + 1, width: 8),
+                       Field(name: "base_tensor_count", offset: baseStart + 33, width: 4)]
+        }
+        if integer(at: 6, width: 2) & 1 != 0 {
             let formatLength = Int(bytes[graphStart])
             fields += [Field(name: "format_length", offset: graphStart, width: 1),
                        Field(name: "graph_length", offset: graphStart + 1 + formatLength, width: 8)]
@@ -43,7 +47,7 @@ extension ContainerSurgery {
             let end = fieldsStart + headerLength
             fields.append(Field(name: "r\(index).payload_length", offset: end - 12, width: 8))
             // The bound fields sit between the predictor and the chunk size (lossless records have fewer).
-            if bytes[storage] == 1 {
+            if bytes[storage] == 1 || bytes[storage] == 2 {
                 let boundCount = integer(at: storage + 3 + 4 + 1, width: 4)
                 fields += [Field(name: "r\(index).radius", offset: storage + 3, width: 4),
                            Field(name: "r\(index).bound_axis", offset: storage + 7, width: 1),
@@ -65,7 +69,10 @@ extension ContainerSurgery {
     var seals: [Seal] {
         let jsonLength = integer(at: 16, width: 4)
         var seals = [Seal(covered: [0..<12], offset: 12), Seal(covered: [20..<(20 + jsonLength)], offset: 20 + jsonLength)]
-        if integer(at: 4, width: 2) == 2 {
+        if integer(at: 6, width: 2) & 2 != 0 {
+            seals.append(Seal(covered: [baseStart..<(baseStart + 37)], offset: baseStart + 37))
+        }
+        if integer(at: 6, width: 2) & 1 != 0 {
             let formatLength = Int(bytes[graphStart])
             let graphBytes = graphStart + 1 + formatLength + 8
             let graphLength = integer(at: graphBytes - 8, width: 8)

@@ -42,12 +42,15 @@ struct ContainerSurgery {
     /// The offset of the graph block (version 2), right after the metadata block.
     var graphStart: Int { 16 + 4 + integer(at: 16, width: 4) + 4 }
 
-    /// The offset of the first record: after the metadata block and, in version 2, the graph block.
-    var recordsStart: Int {
-        guard integer(at: 4, width: 2) == 2 else { return graphStart }
+    /// The offset of the base block (version 3): after the metadata block and the graph block if any.
+    var baseStart: Int {
+        guard integer(at: 6, width: 2) & 1 != 0 else { return graphStart }
         let formatLength = Int(bytes[graphStart])
         return graphStart + 1 + formatLength + 8 + integer(at: graphStart + 1 + formatLength, width: 8) + 4
     }
+
+    /// The offset of the first record: after the metadata block and the graph and base blocks the flags announce.
+    var recordsStart: Int { baseStart + (integer(at: 6, width: 2) & 2 != 0 ? 41 : 0) }
 
     /// Where each record starts and how long its header fields are.
     var records: [(start: Int, headerLength: Int)] {
