@@ -97,4 +97,24 @@ struct CLIUpdateTests {
         let brokenChain = try harness.run("decompress", "update2.sznn", "--base", "update1.sznn", "-o", "r2.safetensors")
         #expect(Self.errorCode(brokenChain) == "error E701", "update1.sznn needs its own base first")
     }
+
+    @Test("compress --target-acc-loss --base tunes the update's bounds on the update's own reconstruction and meets the target")
+    func tunedUpdate() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let base = CLINetworkTests.path("Data/models/lenet-300-100.safetensors")
+        try Self.writeUpdate(of: base, to: "new.safetensors", step: 3, in: harness)
+        let outcome = try harness.run("compress", "new.safetensors", "--base", base, "--model", CLINetworkTests.path("Configs/models/lenet-300-100.json"),
+                                      "--data", CLINetworkTests.path("Data/mnist"), "--target-acc-loss", "0.5", "--tuner", "fisher",
+                                      "--confidence", "0", "-o", "update.sznn", "--json")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try CLIHarness.json(outcome)
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        #expect(tensors.filter { $0["delta"] as? Bool == true }.map { $0["name"] as? String } == ["fc1.weight", "fc1.bias", "fc2.weight", "fc3.weight"])
+        #expect((report["validation_drop_pp"] as? Double ?? 99) <= 0.5 + 1e-9)
+        #expect(try harness.run("verify", "new.safetensors", "update.sznn", "--base", base).status == 0)
+        let inspected = try CLIHarness.json(try harness.run("inspect", "update.sznn", "--json"))
+        let metadata = try #require(inspected["metadata"] as? [String: Any])
+        #expect(metadata["base_names"] as? [String] == ["lenet-300-100.safetensors"])
+    }
 }

@@ -166,7 +166,8 @@ extension CompressCommand {
                                     architectureURL: architecturePath.map { URL(fileURLWithPath: DefaultResources.locate($0)) },
                                     loadData: dataOptions.labelled(for:),
                                     outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
-                                    sliceBounds: tuning.sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
+                                    sliceBounds: tuning.sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()),
+                                    base: try baseOptions.load(), baseNames: baseOptions.names)
         let report = try run.run(events: CompressionEvent.draw)
         Terminal.endProgress()
         try report.print(target: target, output: outputPath, json: json)
