@@ -113,6 +113,11 @@ struct CLIUpdateTests {
         #expect(tensors.filter { $0["delta"] as? Bool == true }.map { $0["name"] as? String } == ["fc1.weight", "fc1.bias", "fc2.weight", "fc3.weight"])
         #expect((report["validation_drop_pp"] as? Double ?? 99) <= 0.5 + 1e-9)
         #expect(try harness.run("verify", "new.safetensors", "update.sznn", "--base", base).status == 0)
+        let evaluated = try CLIHarness.json(try harness.run("eval", "--model", CLINetworkTests.path("Configs/models/lenet-300-100.json"),
+                                                            "--weights", "update.sznn", "--base", base,
+                                                            "--data", CLINetworkTests.path("Data/mnist"), "--json"))
+        let validation = try #require(report["validation"] as? [String: Double])
+        #expect(abs((evaluated["validation_top1"] as? Double ?? 0) - (validation["compressed"] ?? 1)) < 1e-9, "eval --base decodes what was verified")
         let inspected = try CLIHarness.json(try harness.run("inspect", "update.sznn", "--json"))
         let metadata = try #require(inspected["metadata"] as? [String: Any])
         #expect(metadata["base_names"] as? [String] == ["lenet-300-100.safetensors"])

@@ -14,10 +14,11 @@ public enum ModelLoader {
         try ContainerDecoder.decode(try readBytes(url), fileName: url.lastPathComponent)
     }
 
-    /// The model in `url`, decompressing `.sznn` files within `budget` (nil: the standard budget for the file's size).
-    public static func load(_ url: URL, budget: DecodeBudget? = nil) throws -> Model {
+    /// The model in `url`, decompressing `.sznn` files within `budget` (nil: the standard budget for
+    /// the file's size), an update against `base`.
+    public static func load(_ url: URL, budget: DecodeBudget? = nil, base: Model? = nil) throws -> Model {
         if isContainer(url) {
-            return try decompress(try readContainer(url), from: url, budget: budget)
+            return try decompress(try readContainer(url), from: url, budget: budget, base: base)
         }
         return try ModelFile.read(from: url)
     }
