@@ -89,7 +89,7 @@ fuzz-smoke: fuzz-build
 # The instrumented build lives in its own scratch folder so it never invalidates the normal one.
 fuzz-build: deps
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product SZNNFuzz \
-	  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -parse-as-library
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library
 	@mkdir -p .build-fuzz/corpus .build-fuzz/findings
 	@find Tests/Fixtures -type f ! -name '*.py' ! -name '*.md' ! -name '*.json' \
 	  -exec sh -c 'cp "$$1" ".build-fuzz/corpus/$$(echo "$$1" | tr / _)"' _ {} \;

@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "SZNNEngine", targets: ["SZNNEngine"]),
         .library(name: "SZNNTuner", targets: ["SZNNTuner"]),
         .library(name: "SZNNWorkflow", targets: ["SZNNWorkflow"]),
+        // Federated averaging with error-bounded, self-adaptive update compression (README "Federated learning").
+        .library(name: "SZNNFederated", targets: ["SZNNFederated"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,9 +50,13 @@ let package = Package(
         // so far): what a command does, without a terminal, as a library.
         .target(name: "SZNNWorkflow", dependencies: ["SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNCABAC", "SZNNZstd"]),
 
+        // Federated averaging: clients, coded deltas with error feedback (error-bounded CABAC, top-k,
+        // sparse binary), self-adaptive bounds, bit accounting and the accuracy-against-bits plot. No terminal.
+        .target(name: "SZNNFederated", dependencies: ["SZNNCore", "SZNNEngine", "SZNNCABAC", "SZNNWorkflow"]),
+
         // The command line: the only target that knows the terminal.
         .target(name: "SZNNCLI", dependencies: [
-            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner", "SZNNBaselines", "SZNNWorkflow",
+            "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner", "SZNNBaselines", "SZNNWorkflow", "SZNNFederated",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),
@@ -72,5 +78,6 @@ let package = Package(
         .testTarget(name: "SZNNBaselinesTests", dependencies: ["SZNNBaselines", "SZNNCore", "SZNNEngine", "SZNNTuner", "SZNNCABAC", "SZNNZstd", "SZNNCLI", "SZNNTestSupport"]),
         .testTarget(name: "SZNNCLITests", dependencies: ["SZNNCLI", "SZNNCore", "SZNNEngine", "SZNNWorkflow"]),
         .testTarget(name: "SZNNWorkflowTests", dependencies: ["SZNNWorkflow", "SZNNCore", "SZNNEngine"]),
+        .testTarget(name: "SZNNFederatedTests", dependencies: ["SZNNFederated", "SZNNCore", "SZNNEngine"]),
     ]
 )

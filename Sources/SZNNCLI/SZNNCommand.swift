@@ -17,7 +17,7 @@ public struct SZNNCommand: ParsableCommand {
         """,
         version: toolVersion,
         subcommands: [CompressCommand.self, DecompressCommand.self, InspectCommand.self, VerifyCommand.self,
-                      TrainCommand.self, EvalCommand.self, CompareCommand.self]
+                      TrainCommand.self, EvalCommand.self, CompareCommand.self, FederatedCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,52 @@
+import SZNNCore
+
+/// The resolved settings of one federated run (shared by every method of a comparison).
+public struct FederatedSettings: Sendable {
+    /// How the training split is dealt to the clients.
+    public enum Split: String, CaseIterable, Sendable {
+        /// Every client a uniform random share.
+        case iid
+        /// Every client two shards of label-sorted examples, so mostly two classes (McMahan et al.).
+        case nonIID = "non-iid"
+    }
+
+    public var clients = 10
+    public var rounds = 20
+    /// SGD steps each client takes per round (the communication delay).
+    public var localSteps = 10
+    public var batchSize = 64
+    public var learningRate: Float = 0.01
+    public var momentum: Float = 0.9
+    public var weightDecay: Float = 0.0005
+    public var split = Split.iid
+    /// The share of each layer's values top-k and SBC keep.
+    public var sparseFraction = 0.01
+    /// The first bound scale α of the error-bounded methods (bound = α × RMS of the layer's update).
+    public var relativeBound = 2.0
+    /// Test images scored after every round (the first ones of the test split); the final score uses all.
+    public var roundTestImages = 2000
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// Rejects settings no run can use.
+    public func validate() throws {
+        func reject(_ what: String) -> SZNNError { SZNNError(.invalidArgument, what) }
+        if clients < 1 { throw reject("--clients must be at least 1") }
+        if rounds < 1 { throw reject("--rounds must be at least 1") }
+        if localSteps < 1 { throw reject("--local-steps must be at least 1") }
+        if batchSize < 1 { throw reject("--batch-size must be at least 1") }
+        if !(learningRate > 0) { throw reject("--lr must be positive") }
+        if !(momentum >= 0) || !(weightDecay >= 0) { throw reject("--momentum and --weight-decay must be non-negative") }
+        if !(sparseFraction > 0 && sparseFraction <= 1) { throw reject("--sparse-fraction must be in (0, 1]") }
+        if !(relativeBound >= 0 && relativeBound.isFinite) { throw reject("--relative-bound must be finite and >= 0") }
+        if roundTestImages < 1 { throw reject("--round-test-images must be at least 1") }
+    }
+
+    /// One line for logs and reports.
+    public var summary: String {
+        "\(clients) clients (\(split.rawValue)), \(rounds) rounds × \(localSteps) local steps of batch \(batchSize), "
+            + "SGD lr \(learningRate) momentum \(momentum) weight decay \(weightDecay), top-k/SBC fraction \(sparseFraction), "
+            + "α₀ \(relativeBound), seed \(seed)"
+    }
+}
