@@ -9,7 +9,7 @@ public enum FederatedMethod: String, CaseIterable, Sendable {
     case topk
     /// Sparse binary compression (SBC-style): top-k of one sign at its mean, Golomb–Rice positions.
     case sbc
-    /// sz-nn with a fixed bound scale: bound = α × RMS(update) per layer, DeepCABAC-coded.
+    /// sz-nn with a fixed bound scale: bound = α × RMS of what a layer codes, DeepCABAC-coded.
     case ebFixed = "eb-fixed"
     /// sz-nn with the scale α adapted every round against the clients' training loss (the default).
     case eb

@@ -21,7 +21,7 @@ public struct FederatedSettings: Sendable {
     public var split = Split.iid
     /// The share of each layer's values top-k and SBC keep.
     public var sparseFraction = 0.01
-    /// The first bound scale α of the error-bounded methods (bound = α × RMS of the layer's update).
+    /// The first bound scale α of the error-bounded methods (bound = α × RMS of the layer's update plus residual).
     public var relativeBound = 2.0
     /// Test images scored after every round (the first ones of the test split); the final score uses all.
     public var roundTestImages = 2000

@@ -67,7 +67,7 @@ struct FederatedRunTests {
             let update = layout.shapes.enumerated().map { gaussianValues(count: $0.element.reduce(1, *), scale: 0.1, seed: UInt64(10 * round + $0.offset)) }
             let previous = feedback.residual
             let corrected = feedback.corrected(update)
-            let coded = try CodedUpdate(corrected: corrected, fresh: update, layout: layout, codec: codec)
+            let coded = try CodedUpdate(corrected: corrected, layout: layout, codec: codec)
             feedback.absorb(corrected: corrected, sent: coded.decoded)
             for layer in layout.shapes.indices {
                 for index in update[layer].indices {
