@@ -118,7 +118,9 @@ struct FederatedRunTests {
         scale.observe(meanLoss: 0.95)
         #expect(scale.relativeBound == 1.5)
         for _ in 0..<40 { scale.observe(meanLoss: 2) }
-        #expect(scale.relativeBound == 0.5)
+        #expect(scale.relativeBound == 1)
+        for step in 0..<40 { scale.observe(meanLoss: 1 - Double(step) / 100) }
+        #expect(scale.relativeBound == 4)
     }
 
     @Test func methodListsParse() throws {
