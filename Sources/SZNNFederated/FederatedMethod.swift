@@ -27,6 +27,9 @@ public enum FederatedMethod: String, CaseIterable, Sendable {
     /// Whether the codec keeps what it cuts off (all but the exact 32-bit exchange).
     var usesErrorFeedback: Bool { self != .fedavg }
 
+    /// Whether the codec is sz-nn's error-bounded one (its round has a bound scale α).
+    var usesErrorBound: Bool { self == .ebFixed || self == .eb }
+
     /// Whether clients report their mean local loss each round (32 bits each, billed).
     var reportsLoss: Bool { self == .eb }
 

@@ -82,7 +82,7 @@ public struct FederatedRun {
             let elapsed = Date().timeIntervalSince(started)
             let record = RoundRecord(
                 method: method, round: round, rounds: settings.rounds, testAccuracy: accuracy, meanLoss: meanLoss,
-                relativeBound: method == .fedavg || method == .topk || method == .sbc ? nil : relativeBound,
+                relativeBound: method.usesErrorBound ? relativeBound : nil,
                 uploadBits: 8 * uploadBytes, downloadBits: 8 * download.byteCount * clients.count, ledger: ledger,
                 codingSeconds: codingSeconds, seconds: Date().timeIntervalSince(roundStarted),
                 secondsRemaining: elapsed / Double(round) * Double(settings.rounds - round))
