@@ -26,6 +26,8 @@ struct DecompressCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
+    @OptionGroup var sharding: ShardOptions
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
@@ -33,12 +35,18 @@ struct DecompressCommand: ParsableCommand {
         guard ModelFile.writableExtensions.contains(outputExtension) else {
             throw ValidationError("-o must end in .safetensors, .npz or .onnx; got '\(output)'")
         }
+        if let size = sharding.maxShardSize {
+            guard outputExtension == "safetensors", size.value > 0 else {
+                throw ValidationError("--max-shard-size needs -o NAME.safetensors and a size above 0")
+            }
+        }
     }
 
     func run() throws {
         threadOptions.apply()
         let started = Date()
         let inputURL = URL(fileURLWithPath: input)
+        if URL(fileURLWithPath: output).pathExtension.lowercased() == "safetensors" { return try runStreaming(inputURL, started: started) }
         let model = try ModelLoader.decompress(try ModelLoader.readContainer(inputURL), from: inputURL, budget: memory.budget)
         try ModelFile.write(model, to: URL(fileURLWithPath: output))
         let elements = model.tensors.reduce(0) { $0 + $1.elementCount }

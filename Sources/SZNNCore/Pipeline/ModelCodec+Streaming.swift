@@ -29,7 +29,7 @@ extension ModelCodec {
         let total = source.items.count
         var headers: [RecordHeader] = []
         progress(0, total)
-        for window in windows(byteCounts: source.items.map(\.fileRange.count), limit: windowBytes ?? windowBytesPerThread * ParallelMap.threadCount) {
+        for window in ConsecutiveGroups.split(byteCounts: source.items.map(\.fileRange.count), limit: windowBytes ?? windowBytesPerThread * ParallelMap.threadCount) {
             let tensors = try window.map { try source.tensor(at: $0) }
             let done = headers.count
             let records = try records(tensors, baseTensors: tensors.map { _ in nil }, plan: plan, backend: backend,
@@ -43,23 +43,5 @@ extension ModelCodec {
             }
         }
         return headers
-    }
-
-    /// Consecutive ranges of `byteCounts`' indices, each as long as its bytes stay within `limit`
-    /// (a range holds at least one index, however large), covering every index in order.
-    static func windows(byteCounts: [Int], limit: Int) -> [Range<Int>] {
-        var windows: [Range<Int>] = []
-        var start = 0
-        var bytes = 0
-        for (position, count) in byteCounts.enumerated() {
-            if position > start, bytes + count > limit {
-                windows.append(start..<position)
-                start = position
-                bytes = 0
-            }
-            bytes += count
-        }
-        if start < byteCounts.count { windows.append(start..<byteCounts.count) }
-        return windows
     }
 }

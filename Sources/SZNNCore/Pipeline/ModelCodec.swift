@@ -103,8 +103,7 @@ public enum ModelCodec {
             let record = container.records[position]
             return try TensorDecoder.decode(record, backends: backends, base: record.storage == .delta ? baseTensors[record.name] : nil)
         }
-        let metadata = container.metadata["model_metadata"] as? [String: String] ?? [:]
-        return Model(tensors: tensors, metadata: metadata, graph: container.graph)
+        return Model(tensors: tensors, metadata: modelMetadata(container.metadata), graph: container.graph)
     }
 }
 
@@ -112,10 +111,7 @@ extension ModelCodec {
     /// The base tensors `container`'s delta records name, once their digest matches the file's base block.
     static func checkedBase(_ container: Container, base: Model?, fileName: String) throws -> [String: Tensor] {
         guard let reference = container.base else { return [:] }
-        guard let base else {
-            throw SZNNError(.baseMissing, "\(fileName) is an update coded against a base model (SHA-256 \(reference.hexDigest.prefix(16))…), and no base was given",
-                            hint: "pass the base it was made from with --base (a chain: every file in order, --base BASE --base UPDATE1 …)")
-        }
+        guard let base else { throw missingBase(reference, fileName: fileName) }
         var used: [String: Tensor] = [:]
         for record in container.records where record.storage == .delta {
             guard let tensor = base[record.name] else {
@@ -129,6 +125,12 @@ extension ModelCodec {
                             hint: "pass the base model the update was made from (a base .sznn decodes to the same weights as its safetensors)")
         }
         return used
+    }
+
+    /// E701: `fileName` is an update coded against `reference`, and no base was given.
+    static func missingBase(_ reference: BaseReference, fileName: String) -> SZNNError {
+        SZNNError(.baseMissing, "\(fileName) is an update coded against a base model (SHA-256 \(reference.hexDigest.prefix(16))…), and no base was given",
+                  hint: "pass the base it was made from with --base (a chain: every file in order, --base BASE --base UPDATE1 …)")
     }
 }
 

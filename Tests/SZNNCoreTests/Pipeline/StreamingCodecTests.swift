@@ -89,4 +89,58 @@ struct StreamingCodecTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["m.sznn"])
         #expect(try FileBytes.read(output) == Data("old".utf8))
     }
+
+    /// The safetensors file the streaming decompressor writes for the `.sznn` file `url`.
+    static func streamedDecode(_ url: URL, to output: URL, windowBytes: Int) throws -> Data {
+        let file = try ContainerFile(url)
+        try AtomicFile.write(to: output) { writer in
+            try ModelCodec.decompress(file, records: file.headers.indices, backends: [.zstd: try ZstdBackend(), .cabac: try CABACBackend()],
+                                      into: &writer, windowBytes: windowBytes)
+        }
+        return try FileBytes.read(output)
+    }
+
+    @Test("streamed decompression equals the in-memory safetensors file, byte for byte, for both backends and any window")
+    func decompressMatchesInMemory() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = try Self.model()
+        for backend in try Self.backends() {
+            let bytes = try ContainerEncoder.encode(try ModelCodec.compress(model, plan: Self.plan, backend: backend, metadata: Self.metadata))
+            let input = directory.appendingPathComponent("m-\(backend.identifier.name).sznn")
+            try bytes.write(to: input)
+            let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: "m.sznn"), backends: [backend.identifier: backend])
+            let expected = try Safetensors.encode(decoded)
+            for windowBytes in [1, 10_000, 1 << 30] {
+                let output = directory.appendingPathComponent("r-\(backend.identifier.name)-\(windowBytes).safetensors")
+                #expect(try Self.streamedDecode(input, to: output, windowBytes: windowBytes) == expected, "\(backend.identifier.name), window \(windowBytes)")
+            }
+        }
+    }
+
+    @Test("a truncated or bit-flipped .sznn fails streaming with the in-memory decoder's code and leaves no output")
+    func corruptContainerSameCode() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bytes = try ContainerEncoder.encode(try ModelCodec.compress(try Self.model(), plan: Self.plan, backend: try ZstdBackend(), metadata: Self.metadata))
+        var damaged: [Data] = [0, 3, 11, 40, bytes.count / 2, bytes.count - 1].map { bytes.prefix($0) }
+        for offset in [5, 20, bytes.count / 3, bytes.count - 10] {
+            var flipped = bytes
+            flipped[offset] ^= 0x10
+            damaged.append(flipped)
+        }
+        damaged.append(bytes + Data([0]))
+        for (number, file) in damaged.enumerated() {
+            let input = directory.appendingPathComponent("d\(number).sznn")
+            try file.write(to: input)
+            var expected: SZNNError.Code?
+            do { _ = try ModelCodec.decompress(try ContainerDecoder.decode(file, fileName: "d.sznn"), backends: [.zstd: try ZstdBackend()]) } catch let error as SZNNError { expected = error.code }
+            let output = directory.appendingPathComponent("d\(number).safetensors")
+            var streamed: SZNNError.Code?
+            do { _ = try Self.streamedDecode(input, to: output, windowBytes: 1 << 20) } catch let error as SZNNError { streamed = error.code }
+            #expect(expected != nil && streamed == expected, "damage \(number): in memory \(String(describing: expected)), streamed \(String(describing: streamed))")
+            #expect(!FileManager.default.fileExists(atPath: output.path))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { $0.hasSuffix(".sznn") })
+    }
 }
