@@ -38,6 +38,7 @@ public final class FileSource: @unchecked Sendable {
 
     /// Exactly `count` bytes from `offset`; E201 when the file ends sooner (it shrank after it was opened).
     public func read(at offset: Int, count: Int) throws -> Data {
+        guard count > 0 else { return Data() }
         var data = Data(count: count)
         let done = try data.withUnsafeMutableBytes { raw -> Int in
             var done = 0

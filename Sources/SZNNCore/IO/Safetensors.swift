@@ -3,10 +3,8 @@ import Foundation
 /// Reads and writes safetensors files: an 8-byte little-endian header length, a JSON header, then data.
 ///
 /// The header maps each tensor name to `{dtype, shape, data_offsets: [begin, end]}` (offsets
-/// relative to the start of the data buffer) plus an optional `__metadata__` string→string map.
-/// As in the reference implementation, the tensors must tile the data buffer exactly: sorted by
-/// offset, each begins where the previous ends, the first at 0 and the last at the end of the
-/// file. Gaps and overlaps are rejected. Tensor order is the data order (JSON objects are
+/// relative to the start of the data buffer) plus an optional `__metadata__` string→string map;
+/// `SafetensorsLayout` parses and checks it. Tensor order is the data order (JSON objects are
 /// unordered), and writing keeps the model's order with the header padded with spaces to a
 /// multiple of 8 bytes.
 public enum Safetensors {

@@ -11,7 +11,7 @@ struct StreamingCodecTests {
     static let plan = CompressionPlan(defaultRule: CompressionPlan.Rule(mode: .absolute, errorBound: 1e-3), losslessBelowElements: 64)
     static var metadata: [String: Any] { ["tool": "test", "source_name": "m.safetensors"] }
 
-    /// Float tensors of three dtypes and very different sizes, one below the lossless threshold, and an integer buffer.
+    /// Float tensors of three dtypes and very different sizes, one below the lossless threshold, an integer buffer and an empty tensor.
     static func model() throws -> Model {
         var tensors: [Tensor] = []
         for (number, shape) in [[300, 257], [7], [40, 30], [2, 3, 4, 4], [5000]].enumerated() {
@@ -21,6 +21,7 @@ struct StreamingCodecTests {
             tensors.append(try Tensor(converting: values, like: template))
         }
         tensors.append(try Tensor(name: "steps", dtype: .int64, shape: [3], bytes: Data((0..<24).map { UInt8($0) })))
+        tensors.append(try Tensor(name: "empty", dtype: .float32, shape: [0, 4], bytes: Data()))
         return Model(tensors: tensors, metadata: ["format": "pt"])
     }
 
