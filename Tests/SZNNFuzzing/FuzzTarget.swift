@@ -4,7 +4,7 @@ import SZNNCore
 import SZNNZstd
 
 /// The one entry point every reader of untrusted bytes is fuzzed through: `.sznn` containers
-/// (decoded in full, with every backend), safetensors, `.npz`, `.npy` and ONNX models.
+/// (decoded in full, with every backend, raw and with their CRCs re-sealed), safetensors, `.npz`, `.npy` and ONNX models.
 ///
 /// The input's first bytes choose the reader, the way a user's file extension would, so one
 /// corpus covers them all and a mutation can wander from one format into another. Whatever the
@@ -33,14 +33,13 @@ public enum FuzzTarget {
     public static func consume(_ bytes: Data) throws {
         switch Reader(for: bytes) {
         case .container:
-            let container = try ContainerDecoder.decode(bytes, fileName: "fuzz.sznn")
-            let backends: [BackendIdentifier: any EntropyBackend] = [
-                .stored: StoredBackend(), .zstd: try ZstdBackend(), .cabac: try CABACBackend(),
-            ]
-            let model = container.base == nil
-                ? try ModelCodec.decompress(container, backends: backends, budget: budget, fileName: "fuzz.sznn")
-                : try decodeUpdate(container, backends: backends)
-            if let graph = model.graph { _ = try ONNXGraph(graph, fileName: "fuzz.sznn") }
+            // As mutated (the checksums must catch it), then with every CRC re-sealed, so that the
+            // structural checks behind the checksums are fuzzed too.
+            var rawError: SZNNError?
+            do { try consumeContainer(bytes) } catch let error as SZNNError { rawError = error }
+            let resealed = ContainerResealer.resealed(bytes)
+            if resealed != bytes { try consumeContainer(resealed) }
+            if let rawError { throw rawError }
         case .npz:
             _ = try NumpyArchive.decode(bytes, fileName: "fuzz.npz")
         case .npy:
@@ -53,6 +52,18 @@ public enum FuzzTarget {
             let model = try ONNXModelFile.decode(bytes, from: url)
             if let graph = model.graph { _ = try ONNXGraph(graph, fileName: "fuzz.onnx") }
         }
+    }
+
+    /// Decodes a container in full with every backend, and parses its graph.
+    static func consumeContainer(_ bytes: Data) throws {
+        let container = try ContainerDecoder.decode(bytes, fileName: "fuzz.sznn")
+        let backends: [BackendIdentifier: any EntropyBackend] = [
+            .stored: StoredBackend(), .zstd: try ZstdBackend(), .cabac: try CABACBackend(),
+        ]
+        let model = container.base == nil
+            ? try ModelCodec.decompress(container, backends: backends, budget: budget, fileName: "fuzz.sznn")
+            : try decodeUpdate(container, backends: backends)
+        if let graph = model.graph { _ = try ONNXGraph(graph, fileName: "fuzz.sznn") }
     }
 
     /// An update's records, its delta records decoded against zeros of their shape: no fuzzed

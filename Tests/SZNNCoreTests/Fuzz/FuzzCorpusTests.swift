@@ -40,4 +40,24 @@ struct FuzzCorpusTests {
         #expect(FuzzTarget.Reader(for: try Fixtures.data("io", "model.safetensors")) == .safetensors)
         #expect(FuzzTarget.Reader(for: try Fixtures.data("fuzz", "seeds/matmul.onnx")) == .onnx)
     }
+
+    @Test("the resealer leaves a valid file alone and lets a payload flip through its CRC")
+    func resealerReachesBehindTheChecksums() throws {
+        for name in ["model-cabac-abs.sznn", "model-zstd-abs.sznn"] {
+            let valid = try Fixtures.data("sznn", name)
+            #expect(ContainerResealer.resealed(valid) == valid)
+        }
+        var flipped = [UInt8](try Fixtures.data("sznn", "model-zstd-abs.sznn"))
+        flipped[flipped.count - 3] ^= 0x10
+        let raw = #expect(throws: SZNNError.self) { try ContainerDecoder.decode(Data(flipped), fileName: "flip.sznn") }
+        #expect(raw?.code == .checksumMismatch)
+        // Re-sealed, the same bytes pass every CRC: whatever the decoder says now, it is not the checksum.
+        do {
+            _ = try ContainerDecoder.decode(ContainerResealer.resealed(Data(flipped)), fileName: "flip.sznn")
+        } catch let error as SZNNError {
+            #expect(error.code != .checksumMismatch)
+        }
+        // A truncated or garbled prefix is walked without trapping.
+        for length in [0, 5, 17, 40, flipped.count / 2] { _ = ContainerResealer.resealed(Data(flipped.prefix(length))) }
+    }
 }
