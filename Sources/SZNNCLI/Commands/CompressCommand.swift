@@ -115,9 +115,13 @@ struct CompressCommand: ParsableCommand {
         return ModelLoader.carriesGraph(URL(fileURLWithPath: inputPath)) ? nil : TuningDefaults.architecture
     }
 
-    /// The output path: -o, or INPUT's name with `.sznn` in the current folder.
+    /// The output path: -o, or INPUT's name with `.sznn` in the current folder (`m.safetensors.index.json` → `m.sznn`).
     var outputPath: String {
-        output ?? URL(fileURLWithPath: inputPath).deletingPathExtension().appendingPathExtension("sznn").lastPathComponent
+        if let output { return output }
+        let name = URL(fileURLWithPath: inputPath).lastPathComponent
+        let suffix = ".safetensors.index.json"
+        if name.lowercased().hasSuffix(suffix) { return String(name.dropLast(suffix.count)) + ".sznn" }
+        return URL(fileURLWithPath: name).deletingPathExtension().appendingPathExtension("sznn").lastPathComponent
     }
 
     func run() throws {
@@ -125,35 +129,20 @@ struct CompressCommand: ParsableCommand {
         if let targetAccLoss { return try runTuning(target: targetAccLoss) }
         let started = Date()
         let inputURL = URL(fileURLWithPath: inputPath)
+        // An update needs the base in memory; a plain safetensors source streams.
+        if SafetensorsSource.handles(inputURL), !baseOptions.isSpecified { return try runStreaming(inputURL, started: started) }
         let sourceBytes = try ModelLoader.readBytes(inputURL)
         let model = try ModelFile.decode(sourceBytes, from: inputURL)
-        let mode = mode ?? .absolute, errorBound = errorBound ?? 1e-3, predictor = predictor ?? .automatic
-        let plan = try makePlan(CompressionPlan.Rule(mode: mode, errorBound: errorBound, predictor: predictor.kind))
         let coder = try backend.make()
-        let settings: [String: Any] = ["mode": mode.rawValue, "error_bound": errorBound, "predictor": predictor.kind?.name ?? "auto",
-                                       "backend": coder.identifier.name, "config": config.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""]
-        var metadata = VerifiedCompression.metadata(source: inputURL, sourceBytes: sourceBytes, settings: settings)
+        var metadata = VerifiedCompression.metadata(source: inputURL, sourceBytes: sourceBytes, settings: settingsMetadata(coder))
         if baseOptions.isSpecified { metadata["base_names"] = baseOptions.names }
-        let container = try ModelCodec.compress(model, plan: plan, backend: coder, metadata: metadata, base: try baseOptions.load(),
-                                                choosePredictor: { tensor, settings in
-            try PredictorSelection.select(for: tensor, settings: settings, rate: Backends.rateFunction(of: coder))
-        }) { done, total in
-            Terminal.progress("compressing tensor \(min(done + 1, total))/\(total)")
-        }
+        let container = try ModelCodec.compress(model, plan: try fixedBoundPlan(), backend: coder, metadata: metadata,
+                                                base: try baseOptions.load(), choosePredictor: predictorChooser(coder),
+                                                progress: Self.drawProgress)
         Terminal.endProgress()
         let bytes = try ContainerEncoder.encode(container)
         try AtomicFile.write(bytes, to: URL(fileURLWithPath: outputPath))
-        let report = ContainerReport(container, fileBytes: bytes.count)
-        let seconds = Date().timeIntervalSince(started)
-        if json {
-            var object = report.json()
-            object["seconds"] = seconds
-            object["output"] = outputPath
-            try Terminal.printJSON(object)
-        } else {
-            print(report.text())
-            print("wrote \(outputPath): \(Format.bytes(bytes.count)) from \(Format.bytes(sourceBytes.count)) (\(Format.number(Double(sourceBytes.count) / Double(max(bytes.count, 1))))× of the input file) in \(Format.number(seconds, digits: 2)) s")
-        }
+        try printReport(ContainerReport(container, fileBytes: bytes.count), sourceByteCount: sourceBytes.count, started: started)
     }
 }
 

@@ -32,6 +32,8 @@ struct DecompressCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
+    @OptionGroup var sharding: ShardOptions
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
@@ -39,12 +41,24 @@ struct DecompressCommand: ParsableCommand {
         guard ModelFile.writableExtensions.contains(outputExtension) else {
             throw ValidationError("-o must end in .safetensors, .npz or .onnx; got '\(output)'")
         }
+        if let size = sharding.maxShardSize {
+            guard outputExtension == "safetensors", size.value > 0 else {
+                throw ValidationError("--max-shard-size needs -o NAME.safetensors and a size above 0")
+            }
+            guard !baseOptions.isSpecified else {
+                throw ValidationError("--max-shard-size cannot be combined with --base (an update is decoded in memory); decode it to one file first")
+            }
+        }
     }
 
     func run() throws {
         threadOptions.apply()
         let started = Date()
         let inputURL = URL(fileURLWithPath: input)
+        // An update is decoded in memory against its base; anything else to safetensors streams.
+        if !baseOptions.isSpecified, URL(fileURLWithPath: output).pathExtension.lowercased() == "safetensors" {
+            return try runStreaming(inputURL, started: started)
+        }
         let container = try ModelLoader.readContainer(inputURL)
         let model = try ModelLoader.decompress(container, from: inputURL, budget: memory.budget, base: try baseOptions.load(budget: memory.budget))
         try ModelFile.write(model, to: URL(fileURLWithPath: output))

@@ -4,9 +4,20 @@ import SZNNCore
 /// The per-tensor table of a `.sznn` file, shared by `compress` and `inspect`.
 struct ContainerReport {
     struct Row {
+        /// The record's fields (its payload may have been dropped: `storedBytes` counts it).
         let record: TensorRecord
+        let storedBytes: Int
         var originalBytes: Int { record.originalByteCount }
-        var storedBytes: Int { record.payload.count }
+
+        init(record: TensorRecord) {
+            self.record = record
+            storedBytes = record.payload.count
+        }
+
+        init(header: RecordHeader) {
+            record = header.fields
+            storedBytes = header.payloadLength
+        }
         var bitsPerWeight: Double { record.elementCount == 0 ? 0 : Double(storedBytes * 8) / Double(record.elementCount) }
         var ratio: Double { storedBytes == 0 ? .infinity : Double(originalBytes) / Double(storedBytes) }
         /// The predictor column: "base" for a delta record (its prediction is the base's element), "-" for a lossless one.
@@ -41,6 +52,14 @@ struct ContainerReport {
     /// How many tensors are coded against the base.
     var deltaCount: Int { rows.filter { $0.record.storage == .delta }.count }
 
+    /// The table of a file written by streaming, from its record headers (no graph).
+    init(_ headers: [RecordHeader], fileBytes: Int) {
+        rows = headers.map(Row.init(header:))
+        self.fileBytes = fileBytes
+        graph = nil
+        base = nil
+    }
+
     var originalBytes: Int { rows.reduce(0) { $0 + $1.originalBytes } }
     var elementCount: Int { rows.reduce(0) { $0 + $1.record.elementCount } }
     var ratio: Double { fileBytes == 0 ? 0 : Double(originalBytes) / Double(fileBytes) }
@@ -69,7 +88,12 @@ struct ContainerReport {
 
     /// The per-tensor object of every JSON report (compress, inspect, tuning, verify): one layout everywhere.
     static func json(_ record: TensorRecord) -> [String: Any] {
-        let row = Row(record: record)
+        json(Row(record: record))
+    }
+
+    /// The per-tensor object of one row.
+    static func json(_ row: Row) -> [String: Any] {
+        let record = row.record
         var entry: [String: Any] = [
             "name": record.name, "dtype": record.dtype.safetensorsName, "shape": record.shape, "elements": record.elementCount,
             "storage": record.storage == .lossless ? "lossless" : "error-bounded",
@@ -89,7 +113,7 @@ struct ContainerReport {
     /// The same as a JSON object.
     func json() -> [String: Any] {
         [
-            "tensors": rows.map { ContainerReport.json($0.record) },
+            "tensors": rows.map { ContainerReport.json($0) },
             "file_bytes": fileBytes, "original_bytes": originalBytes, "elements": elementCount, "ratio": ratio,
             "graph_format": graph?.format ?? "", "graph_bytes": graph?.bytes ?? 0,
             "base_sha256": base?.hexDigest ?? "", "delta_tensors": deltaCount,

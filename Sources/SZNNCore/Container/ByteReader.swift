@@ -1,30 +1,23 @@
 import Foundation
 
-/// Reads little-endian fields from bytes, throwing `truncated` instead of reading past the end.
-struct ByteReader {
-    private let data: Data
-    /// Offset of the next byte to read, relative to the start of `data`.
-    private(set) var offset: Int = 0
+/// A forward-only source of little-endian fields: bytes in memory (`ByteReader`) or a file (`FileByteReader`).
+///
+/// The container decoder is written once against it, so a file decoded in memory and one
+/// streamed record by record pass the same checks and fail with the same error codes.
+protocol ByteInput {
     /// What is being read, for error messages ("model.sznn, tensor 'fc1.weight'").
-    var context: String
+    var context: String { get set }
+    /// Offset of the next byte to read, relative to the start of the input.
+    var offset: Int { get }
+    /// Bytes left after `offset`.
+    var remaining: Int { get }
+    /// The next `count` bytes (E303 when fewer remain).
+    mutating func bytes(_ count: Int, _ field: String) throws -> Data
+    /// Moves past the next `count` bytes without reading them (E303 when fewer remain).
+    mutating func skip(_ count: Int, _ field: String) throws
+}
 
-    init(_ data: Data, context: String) {
-        self.data = data
-        self.context = context
-    }
-
-    var remaining: Int { data.count - offset }
-
-    mutating func bytes(_ count: Int, _ field: String) throws -> Data {
-        guard count >= 0, count <= remaining else {
-            throw SZNNError(.truncated, "\(context): file ends inside \(field) (needs \(count) bytes at offset \(offset), \(remaining) left)",
-                            hint: "the file is incomplete; compress it again or fetch it again")
-        }
-        let start = data.startIndex + offset
-        offset += count
-        return data[start..<(start + count)]
-    }
-
+extension ByteInput {
     mutating func integer<T: FixedWidthInteger>(_ type: T.Type, _ field: String) throws -> T {
         let slice = try bytes(MemoryLayout<T>.size, field)
         return slice.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
@@ -42,6 +35,40 @@ struct ByteReader {
                             hint: "the file is incomplete or corrupt")
         }
         return Int(value)
+    }
+
+    /// Throws E303 unless `count` bytes remain: the one wording of "the file ends here".
+    func require(_ count: Int, _ field: String) throws {
+        guard count >= 0, count <= remaining else {
+            throw SZNNError(.truncated, "\(context): file ends inside \(field) (needs \(count) bytes at offset \(offset), \(remaining) left)",
+                            hint: "the file is incomplete; compress it again or fetch it again")
+        }
+    }
+}
+
+/// Reads little-endian fields from bytes, throwing `truncated` instead of reading past the end.
+struct ByteReader: ByteInput {
+    private let data: Data
+    private(set) var offset: Int = 0
+    var context: String
+
+    init(_ data: Data, context: String) {
+        self.data = data
+        self.context = context
+    }
+
+    var remaining: Int { data.count - offset }
+
+    mutating func bytes(_ count: Int, _ field: String) throws -> Data {
+        try require(count, field)
+        let start = data.startIndex + offset
+        offset += count
+        return data[start..<(start + count)]
+    }
+
+    mutating func skip(_ count: Int, _ field: String) throws {
+        try require(count, field)
+        offset += count
     }
 }
 

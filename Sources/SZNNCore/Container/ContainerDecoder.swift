@@ -8,16 +8,43 @@ public enum ContainerDecoder {
     /// Decodes the whole file; `fileName` names it in errors.
     public static func decode(_ data: Data, fileName: String) throws -> Container {
         var reader = ByteReader(data, context: fileName)
+        let prefix = try decodePrefix(&reader, fileName: fileName)
+        var sequence = RecordSequence(fileName: fileName, base: prefix.base)
+        var records: [TensorRecord] = []
+        for position in 0..<prefix.recordCount {
+            reader.context = "\(fileName), record \(position)"
+            let record = try decodeRecord(&reader)
+            try sequence.accept(record)
+            records.append(record)
+        }
+        try sequence.finish(remaining: reader.remaining)
+        return Container(metadata: prefix.metadata, records: records, graph: prefix.graph, base: prefix.base)
+    }
+
+    /// What comes before the records: the file header's record count, the metadata, graph and base blocks.
+    struct Prefix {
+        let recordCount: Int
+        let metadata: [String: Any]
+        let graph: ModelGraph?
+        let base: BaseReference?
+    }
+
+    /// The file header, metadata, graph and base blocks (FORMAT.md §2 … §3b), each checked against its CRC.
+    static func decodePrefix<Input: ByteInput>(_ reader: inout Input, fileName: String) throws -> Prefix {
+        let fixed = try reader.bytes(min(12, reader.remaining), "file header")
         // Fewer than 4 bytes that begin the magic (an empty file too) are a cut-off file, not a foreign one.
-        if data.count < 4, Array(data) == Array(Container.magic.prefix(data.count)) {
-            throw SZNNError(.truncated, "\(fileName): file ends inside the file header (\(data.count) bytes)",
+        if fixed.count < 4, Array(fixed) == Array(Container.magic.prefix(fixed.count)) {
+            throw SZNNError(.truncated, "\(fileName): file ends inside the file header (\(fixed.count) bytes)",
                             hint: "the file is incomplete; compress it again or fetch it again")
         }
-        guard Array(data.prefix(4)) == Container.magic else {
+        guard Array(fixed.prefix(4)) == Container.magic else {
             throw SZNNError(.notSZNN, "\(fileName) is not an .sznn file (wrong magic bytes)",
                             hint: "pass a file written by `sz-nn compress`")
         }
-        let fixed = try reader.bytes(12, "file header")
+        guard fixed.count == 12 else {
+            throw SZNNError(.truncated, "\(fileName): file ends inside file header (needs 12 bytes at offset 0, \(fixed.count) left)",
+                            hint: "the file is incomplete; compress it again or fetch it again")
+        }
         let version = fixed.withUnsafeBytes { UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) }
         let flags = fixed.withUnsafeBytes { UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: 6, as: UInt16.self)) }
         let count = fixed.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
@@ -57,33 +84,47 @@ public enum ContainerDecoder {
         let graph = flags & Container.graphFlag != 0 ? try decodeGraph(&reader) : nil
         reader.context = "\(fileName), base block"
         let base = flags & Container.baseFlag != 0 ? try decodeBase(&reader) : nil
+        return Prefix(recordCount: Int(count), metadata: metadata, graph: graph, base: base)
+    }
 
-        var records: [TensorRecord] = []
-        var names = Set<String>()
-        for position in 0..<Int(count) {
-            reader.context = "\(fileName), record \(position)"
-            let record = try decodeRecord(&reader)
+    /// The checks that span records: unique names, delta records only beside a base block that
+    /// counts them, and nothing after the last record.
+    struct RecordSequence {
+        let fileName: String
+        let base: BaseReference?
+        private var names = Set<String>()
+        private var deltaCount = 0
+
+        init(fileName: String, base: BaseReference?) {
+            self.fileName = fileName
+            self.base = base
+        }
+
+        /// Checks `record` against the records before it.
+        mutating func accept(_ record: TensorRecord) throws {
             guard names.insert(record.name).inserted else {
                 throw SZNNError(.malformedContainer, "\(fileName): tensor '\(record.name)' appears twice")
             }
             guard record.storage != .delta || base != nil else {
                 throw SZNNError(.malformedContainer, "\(fileName): tensor '\(record.name)' is a delta record in a file without a base block")
             }
-            records.append(record)
+            if record.storage == .delta { deltaCount += 1 }
         }
-        let deltaCount = records.filter { $0.storage == .delta }.count
-        if let base, base.tensorCount != deltaCount {
-            throw SZNNError(.malformedContainer, "\(fileName): the base block covers \(base.tensorCount) tensors but the file has \(deltaCount) delta records")
+
+        /// Checks the whole sequence once the last record is read, with `remaining` bytes left in the file.
+        func finish(remaining: Int) throws {
+            if let base, base.tensorCount != deltaCount {
+                throw SZNNError(.malformedContainer, "\(fileName): the base block covers \(base.tensorCount) tensors but the file has \(deltaCount) delta records")
+            }
+            guard remaining == 0 else {
+                throw SZNNError(.malformedContainer, "\(fileName): \(remaining) unexpected bytes after the last record",
+                                hint: "the file is corrupt or was concatenated")
+            }
         }
-        guard reader.remaining == 0 else {
-            throw SZNNError(.malformedContainer, "\(fileName): \(reader.remaining) unexpected bytes after the last record",
-                            hint: "the file is corrupt or was concatenated")
-        }
-        return Container(metadata: metadata, records: records, graph: graph, base: base)
     }
 
     /// The graph block (FORMAT.md §3a), its length bounded by `FormatLimits` before anything is copied.
-    static func decodeGraph(_ reader: inout ByteReader) throws -> ModelGraph {
+    static func decodeGraph<Input: ByteInput>(_ reader: inout Input) throws -> ModelGraph {
         let formatLength = Int(try reader.integer(UInt8.self, "graph format length"))
         let formatBytes = try reader.bytes(formatLength, "graph format")
         let length = try reader.integer(UInt64.self, "graph length")
@@ -104,7 +145,7 @@ public enum ContainerDecoder {
     }
 
     /// The base block (FORMAT.md §3b), checked against its CRC before any field is believed.
-    static func decodeBase(_ reader: inout ByteReader) throws -> BaseReference {
+    static func decodeBase<Input: ByteInput>(_ reader: inout Input) throws -> BaseReference {
         let block = try reader.bytes(1 + SHA256.byteCount + 4, "base block")
         let checksum = try reader.integer(UInt32.self, "base block CRC")
         guard block.withUnsafeBytes({ CRC32.checksum($0) }) == checksum else {
@@ -122,7 +163,20 @@ public enum ContainerDecoder {
     }
 
     /// One record: header (checked against its CRC before any field is believed), then payload.
-    static func decodeRecord(_ reader: inout ByteReader) throws -> TensorRecord {
+    static func decodeRecord<Input: ByteInput>(_ reader: inout Input) throws -> TensorRecord {
+        let header = try decodeRecordHeader(&reader)
+        let payload = try reader.bytes(header.payloadLength, "payload")
+        guard payload.withUnsafeBytes({ CRC32.checksum($0) }) == header.payloadChecksum else {
+            throw SZNNError(.checksumMismatch, "\(header.context): payload checksum mismatch", hint: "the file is corrupt")
+        }
+        var record = header.fields
+        record.payload = payload
+        return record
+    }
+
+    /// A record's header, checked against its CRC and against the bytes left for its payload,
+    /// leaving `reader` at the payload's first byte.
+    static func decodeRecordHeader<Input: ByteInput>(_ reader: inout Input) throws -> RecordHeader {
         let headerLength = Int(try reader.integer(UInt32.self, "record header length"))
         let headerBytes = try reader.bytes(headerLength, "record header")
         let headerChecksum = try reader.integer(UInt32.self, "record header CRC")
@@ -202,11 +256,20 @@ public enum ContainerDecoder {
             throw SZNNError(.truncated, "\(context): payload of \(payloadLength) bytes runs past the end of the file",
                             hint: "the file is incomplete; compress it again or fetch it again")
         }
-        let payload = try reader.bytes(Int(payloadLength), "payload")
-        guard payload.withUnsafeBytes({ CRC32.checksum($0) }) == payloadChecksum else {
-            throw SZNNError(.checksumMismatch, "\(context): payload checksum mismatch", hint: "the file is corrupt")
-        }
-        return TensorRecord(name: name, dtype: dtype, shape: shape, storage: storage, backend: backend, predictor: predictor,
-                            radius: Int32(radius), bounds: bounds, chunkElements: chunkElements, payload: payload)
+        let fields = TensorRecord(name: name, dtype: dtype, shape: shape, storage: storage, backend: backend, predictor: predictor,
+                                  radius: Int32(radius), bounds: bounds, chunkElements: chunkElements, payload: Data())
+        return RecordHeader(fields: fields, payloadLength: Int(payloadLength), payloadChecksum: payloadChecksum, context: context)
     }
+}
+
+/// A record as its header describes it, before (or without) its payload.
+public struct RecordHeader: Sendable {
+    /// Every field of the record; its `payload` is empty.
+    public var fields: TensorRecord
+    /// The payload's length in bytes (checked to fit in the file).
+    public var payloadLength: Int
+    /// The CRC32 the payload must have.
+    var payloadChecksum: UInt32
+    /// Where the record is, for error messages ("m.sznn, record 3 ('fc1.weight')").
+    var context: String
 }

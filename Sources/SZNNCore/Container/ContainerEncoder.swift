@@ -13,11 +13,22 @@ public enum ContainerEncoder {
         if let graph = container.graph { try FormatLimits.check(graph: graph) }
         try checkBase(container)
 
+        var output = prefix(metadataJSON: json, recordCount: container.records.count, graph: container.graph, base: container.base)
+        for record in container.records { output.append(encodeRecord(record)) }
+        return output
+    }
+
+    /// Everything before the first record: file header, metadata, graph and base blocks.
+    ///
+    /// With `encodeRecord` it lets a writer stream a file whose records are coded one after
+    /// another; `encode` is the two of them over a whole container. The caller has checked
+    /// `FormatLimits` (the count fits a u32, the JSON the metadata limit).
+    static func prefix(metadataJSON json: Data, recordCount: Int, graph: ModelGraph?, base: BaseReference?) -> Data {
         var file = ByteWriter()
         file.append(contentsOf: Container.magic)
-        file.append(container.formatVersion)
-        file.append(container.formatFlags)
-        file.append(UInt32(container.records.count))
+        file.append(Container.formatVersion(graph: graph, base: base))
+        file.append(Container.formatFlags(graph: graph, base: base))
+        file.append(UInt32(recordCount))
         file.append(file.bytes.withUnsafeBytes { CRC32.checksum($0) })
 
         file.append(UInt32(json.count))
@@ -25,17 +36,20 @@ public enum ContainerEncoder {
         file.append(json.withUnsafeBytes { CRC32.checksum($0) })
 
         var output = Data(file.bytes)
-        if let graph = container.graph { output.append(encodeGraph(graph)) }
-        if let base = container.base { output.append(contentsOf: encodeBase(base)) }
-        for record in container.records {
-            let header = encodeHeader(record)
-            var prefix = ByteWriter()
-            prefix.append(UInt32(header.count))
-            prefix.append(contentsOf: header)
-            prefix.append(header.withUnsafeBytes { CRC32.checksum($0) })
-            output.append(contentsOf: prefix.bytes)
-            output.append(record.payload)
-        }
+        if let graph { output.append(encodeGraph(graph)) }
+        if let base { output.append(contentsOf: encodeBase(base)) }
+        return output
+    }
+
+    /// One record as the file holds it: header length, header, header CRC, payload (FORMAT.md §4).
+    static func encodeRecord(_ record: TensorRecord) -> Data {
+        let header = encodeHeader(record)
+        var prefix = ByteWriter()
+        prefix.append(UInt32(header.count))
+        prefix.append(contentsOf: header)
+        prefix.append(header.withUnsafeBytes { CRC32.checksum($0) })
+        var output = Data(prefix.bytes)
+        output.append(record.payload)
         return output
     }
 

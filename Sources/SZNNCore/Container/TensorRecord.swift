@@ -79,10 +79,15 @@ public struct Container {
         self.base = base
     }
 
-    /// The version the file is written as: 3 with a base, else 2 with a graph, else 1.
-    var formatVersion: UInt16 { base != nil ? Container.deltaVersion : graph != nil ? Container.graphVersion : Container.version }
-    /// The header flags that go with it.
-    var formatFlags: UInt16 { (graph != nil ? Container.graphFlag : 0) | (base != nil ? Container.baseFlag : 0) }
+    /// The version of a file with these blocks: 3 with a base, else 2 with a graph, else 1.
+    static func formatVersion(graph: ModelGraph?, base: BaseReference?) -> UInt16 {
+        base != nil ? deltaVersion : graph != nil ? graphVersion : version
+    }
+
+    /// The header flags of a file with these blocks.
+    static func formatFlags(graph: ModelGraph?, base: BaseReference?) -> UInt16 {
+        (graph != nil ? graphFlag : 0) | (base != nil ? baseFlag : 0)
+    }
 }
 
 // `[String: Any]` from JSONSerialization holds only immutable property-list values.

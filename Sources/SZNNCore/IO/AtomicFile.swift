@@ -25,6 +25,15 @@ public enum AtomicFile {
 
     /// Writes `data` to `url`, replacing any existing file only once every byte is on disk.
     public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { try $0.append(data) }
+    }
+
+    /// Writes `url` piece by piece as `body` appends them, replacing any existing file only once
+    /// `body` has returned and every byte is on disk; if `body` throws, nothing of it is left.
+    ///
+    /// The streaming writers (compress, decompress) hand each record or tensor over as soon as
+    /// it is coded, so the file never has to be whole in memory.
+    public static func write(to url: URL, _ body: (inout Writer) throws -> Void) throws {
         let destination = url.standardizedFileURL
         let directory = destination.deletingLastPathComponent()
         let prefix = temporaryPrefix(for: destination)
@@ -44,7 +53,8 @@ public enum AtomicFile {
         }
         do {
             defer { close(descriptor) }
-            try writeAll(data, to: descriptor, destination: destination)
+            var writer = Writer(descriptor: descriptor, destination: destination)
+            try body(&writer)
             guard fsync(descriptor) == 0 else {
                 throw failure("cannot flush the temporary file to disk", destination: destination)
             }
@@ -53,6 +63,20 @@ public enum AtomicFile {
             throw failure("cannot move the temporary file into place", destination: destination)
         }
         success = true
+    }
+
+    /// Appends bytes to the temporary file of one `write(to:_:)`.
+    public struct Writer {
+        fileprivate let descriptor: Int32
+        fileprivate let destination: URL
+        /// Bytes appended so far.
+        public private(set) var byteCount = 0
+
+        /// Appends every byte of `data` (E501 when the disk refuses them).
+        public mutating func append(_ data: Data) throws {
+            try AtomicFile.writeAll(data, to: descriptor, destination: destination)
+            byteCount += data.count
+        }
     }
 
     /// The name of `destination`'s temporaries up to the writer's pid: `.NAME.tmp-`.
@@ -85,7 +109,7 @@ public enum AtomicFile {
     }
 
     /// Writes every byte of `data`, retrying short writes and interrupted calls.
-    private static func writeAll(_ data: Data, to descriptor: Int32, destination: URL) throws {
+    fileprivate static func writeAll(_ data: Data, to descriptor: Int32, destination: URL) throws {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             guard let base = raw.baseAddress else { return }
             var offset = 0

@@ -30,8 +30,13 @@ public struct DecodeBudget: Sendable, Equatable {
 
     /// Throws E406 when the decoded tensors of `container` together need more than the budget.
     public func check(_ container: Container, fileName: String) throws {
+        try check(container.records, fileName: fileName)
+    }
+
+    /// Throws E406 when `records` (their headers suffice) together decode to more than the budget.
+    public func check(_ records: [TensorRecord], fileName: String) throws {
         var total = 0
-        for record in container.records {
+        for record in records {
             let (elements, elementOverflow) = Tensor.checkedProduct(record.shape)
             let (bytes, byteOverflow) = elements.multipliedReportingOverflow(by: record.dtype.byteWidth)
             let (sum, sumOverflow) = total.addingReportingOverflow(bytes)

@@ -22,13 +22,29 @@ public enum ModelCodec {
         for tensor in model.tensors { try FormatLimits.check(name: tensor.name, shape: tensor.shape) }
         try FormatLimits.check(metadataBytes: try ContainerEncoder.metadataJSON(fullMetadata).count)
 
-        // Settings (and predictor choice) per tensor, then every (tensor, chunk) pair as one job:
-        // a model of many small tensors uses every core, not one tensor's single chunk at a time.
         let baseTensors = model.tensors.map { tensor in
             base?[tensor.name].flatMap { $0.dtype == tensor.dtype && $0.shape == tensor.shape ? $0 : nil }
         }
-        let settings = try ParallelMap.map(model.tensors.count) { position -> TensorSettings? in
-            let tensor = model.tensors[position]
+        progress(0, model.tensors.count)
+        let coded = try records(model.tensors, baseTensors: baseTensors, plan: plan, backend: backend,
+                                choosePredictor: choosePredictor, progress: progress)
+        let usedBase = coded.indices.compactMap { coded[$0].storage == .delta ? baseTensors[$0] : nil }
+        return Container(metadata: fullMetadata, records: coded, graph: model.graph,
+                         base: usedBase.isEmpty ? nil : BaseReference(covering: usedBase))
+    }
+
+    /// The records of `tensors` (in order), each coded as `plan` says; `baseTensors[i]`, when
+    /// given, is the base `tensors[i]` is coded against. Both the in-memory and the streaming
+    /// compressor code through it, so the two write the same bytes.
+    ///
+    /// `progress` gets (tensors of `tensors` finished, `tensors.count`).
+    static func records(_ tensors: [Tensor], baseTensors: [Tensor?], plan: CompressionPlan, backend: any EntropyBackend,
+                        choosePredictor: ((Tensor, TensorSettings) throws -> PredictorKind)?,
+                        progress: (Int, Int) -> Void) throws -> [TensorRecord] {
+        // Settings (and predictor choice) per tensor, then every (tensor, chunk) pair as one job:
+        // a model of many small tensors uses every core, not one tensor's single chunk at a time.
+        let settings = try ParallelMap.map(tensors.count) { position -> TensorSettings? in
+            let tensor = tensors[position]
             guard var settings = try plan.settings(for: tensor), tensor.dtype.isFloatingPoint, !settings.bounds.isLossless else { return nil }
             // A delta's prediction is its base, so no predictor is chosen for it.
             if let choosePredictor, baseTensors[position] == nil, plan.rule(for: tensor.name).predictor == nil {
@@ -36,23 +52,22 @@ public enum ModelCodec {
             }
             return settings
         }
-        let plans = try model.tensors.indices.map { position in
-            try settings[position].map { try TensorEncoder.ChunkPlan(model.tensors[position], settings: $0, base: baseTensors[position]) }
+        let plans = try tensors.indices.map { position in
+            try settings[position].map { try TensorEncoder.ChunkPlan(tensors[position], settings: $0, base: baseTensors[position]) }
         }
         // (tensor, chunk) jobs, largest first so that the last jobs to finish are short; chunk -1 is a lossless tensor.
         var jobs: [(tensor: Int, chunk: Int)] = []
         for (position, plan) in plans.enumerated() {
             if let plan { jobs += plan.ranges.indices.map { (position, $0) } } else { jobs.append((position, -1)) }
         }
-        jobs.sort { model.tensors[$0.tensor].bytes.count > model.tensors[$1.tensor].bytes.count }
+        jobs.sort { tensors[$0.tensor].bytes.count > tensors[$1.tensor].bytes.count }
         enum Coded { case lossless(TensorRecord), chunk(TensorEncoder.CodedChunk) }
-        progress(0, model.tensors.count)
         let coded = try withoutActuallyEscaping(progress) { progress in
             let reporter = ProgressReporter(jobsPerTensor: plans.map { $0?.ranges.count ?? 1 }, progress)
             return try ParallelMap.map(jobs.count) { job -> Coded in
             let (position, chunk) = jobs[job]
             defer { reporter.finished(tensor: position) }
-            let tensor = model.tensors[position]
+            let tensor = tensors[position]
             guard let settings = settings[position], let plan = plans[position] else {
                 return .lossless(try TensorEncoder.encodeLossless(tensor, backend: backend))
             }
@@ -67,14 +82,11 @@ public enum ModelCodec {
             case .chunk(let chunk): chunks[job.tensor][job.chunk] = chunk
             }
         }
-        let records = model.tensors.indices.map { position in
+        return tensors.indices.map { position in
             guard let settings = settings[position], let plan = plans[position] else { return lossless[position]! }
-            return TensorEncoder.record(model.tensors[position], settings: settings, plan: plan,
+            return TensorEncoder.record(tensors[position], settings: settings, plan: plan,
                                         chunks: chunks[position].map { $0! }, backend: backend)
         }
-        let usedBase = model.tensors.indices.compactMap { plans[$0]?.base == nil ? nil : baseTensors[$0] }
-        return Container(metadata: fullMetadata, records: records, graph: model.graph,
-                         base: usedBase.isEmpty ? nil : BaseReference(covering: usedBase))
     }
 
     /// Decompresses every record of `container`, after checking that all of them fit in `budget`.
@@ -91,8 +103,7 @@ public enum ModelCodec {
             let record = container.records[position]
             return try TensorDecoder.decode(record, backends: backends, base: record.storage == .delta ? baseTensors[record.name] : nil)
         }
-        let metadata = container.metadata["model_metadata"] as? [String: String] ?? [:]
-        return Model(tensors: tensors, metadata: metadata, graph: container.graph)
+        return Model(tensors: tensors, metadata: modelMetadata(container.metadata), graph: container.graph)
     }
 }
 
@@ -100,10 +111,7 @@ extension ModelCodec {
     /// The base tensors `container`'s delta records name, once their digest matches the file's base block.
     static func checkedBase(_ container: Container, base: Model?, fileName: String) throws -> [String: Tensor] {
         guard let reference = container.base else { return [:] }
-        guard let base else {
-            throw SZNNError(.baseMissing, "\(fileName) is an update coded against a base model (SHA-256 \(reference.hexDigest.prefix(16))…), and no base was given",
-                            hint: "pass the base it was made from with --base (a chain: every file in order, --base BASE --base UPDATE1 …)")
-        }
+        guard let base else { throw missingBase(reference, fileName: fileName) }
         var used: [String: Tensor] = [:]
         for record in container.records where record.storage == .delta {
             guard let tensor = base[record.name] else {
@@ -117,6 +125,12 @@ extension ModelCodec {
                             hint: "pass the base model the update was made from (a base .sznn decodes to the same weights as its safetensors)")
         }
         return used
+    }
+
+    /// E701: `fileName` is an update coded against `reference`, and no base was given.
+    static func missingBase(_ reference: BaseReference, fileName: String) -> SZNNError {
+        SZNNError(.baseMissing, "\(fileName) is an update coded against a base model (SHA-256 \(reference.hexDigest.prefix(16))…), and no base was given",
+                  hint: "pass the base it was made from with --base (a chain: every file in order, --base BASE --base UPDATE1 …)")
     }
 }
 

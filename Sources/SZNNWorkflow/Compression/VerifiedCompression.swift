@@ -58,12 +58,21 @@ public struct VerifiedCompression {
 
     /// The container metadata of a tuned file: the tool, the source's name, size and CRC, the settings.
     public static func metadata(source: URL?, sourceBytes: Data?, settings: [String: Any]) -> [String: Any] {
-        var metadata: [String: Any] = ["tool": "sz-nn \(ToolVersion.current)", "settings": settings]
-        if let source { metadata["source_name"] = source.lastPathComponent }
-        if let sourceBytes {
-            metadata["source_bytes"] = sourceBytes.count
-            metadata["source_crc32"] = String(format: "%08x", sourceBytes.withUnsafeBytes { CRC32.checksum($0) })
+        guard let sourceBytes else {
+            var metadata: [String: Any] = ["tool": "sz-nn \(ToolVersion.current)", "settings": settings]
+            if let source { metadata["source_name"] = source.lastPathComponent }
+            return metadata
         }
+        return self.metadata(source: source, sourceByteCount: sourceBytes.count,
+                             sourceCRC32: sourceBytes.withUnsafeBytes { CRC32.checksum($0) }, settings: settings)
+    }
+
+    /// The same from the source's size and CRC alone, for a writer that streams the source
+    /// instead of holding it (a sharded source: its shards' bytes one after another).
+    public static func metadata(source: URL?, sourceByteCount: Int, sourceCRC32: UInt32, settings: [String: Any]) -> [String: Any] {
+        var metadata: [String: Any] = ["tool": "sz-nn \(ToolVersion.current)", "settings": settings,
+                                       "source_bytes": sourceByteCount, "source_crc32": String(format: "%08x", sourceCRC32)]
+        if let source { metadata["source_name"] = source.lastPathComponent }
         return metadata
     }
 
