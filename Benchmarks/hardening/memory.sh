@@ -11,13 +11,14 @@ binary=$root/${1:-.build/release/sz-nn}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mib=$((1024 * 1024))
 
-# A 256 M-element (1 GiB) zero tensor codes to a few KB; a 16.8 M-element Gaussian one to ~20 MB.
+# A 256 M-element (1 GiB) zero tensor codes to 18 KB; a 16.8 M-element Gaussian one to ~15 MB (zstd).
 python3 -c "
 import numpy as np
 np.save('$work/zeros.npy', np.zeros((16384, 16384), dtype=np.float32))
 np.save('$work/gauss.npy', (np.random.RandomState(0).randn(4096, 4096) * 0.05).astype(np.float32))"
 "$binary" compress "$work/zeros.npy" -o "$work/zeros.sznn" --backend zstd --error-bound 0.001 >/dev/null
 "$binary" compress "$work/gauss.npy" -o "$work/gauss.sznn" --backend zstd --error-bound 0.001 >/dev/null
+"$binary" compress "$work/gauss.npy" -o "$work/gauss-cabac.sznn" --backend cabac --error-bound 0.001 >/dev/null
 rm -f "$work/zeros.npy" "$work/gauss.npy"
 
 rows=""; over=0
@@ -41,10 +42,15 @@ run() {
 gib=$((1024 * mib))
 run "zeros 16384×16384 f32" "$work/zeros.sznn" $((gib / 2)) $gib
 run "zeros 16384×16384 f32" "$work/zeros.sznn" $gib $gib
+# The need E406 names, then a run with exactly that budget: it must decode within it.
+need() { "$binary" decompress "$1" -o "$work/out.safetensors" --max-memory 1K 2>&1 | grep -o 'needs [0-9]*' | grep -o '[0-9]*'; }
+run "zeros 16384×16384 f32" "$work/zeros.sznn" "$(need "$work/zeros.sznn")" $gib
 run "zeros 16384×16384 f32" "$work/zeros.sznn" $((4 * gib)) $gib
 run "gauss 4096×4096 f32" "$work/gauss.sznn" $((32 * mib)) $((64 * mib))
 run "gauss 4096×4096 f32" "$work/gauss.sznn" $((64 * mib)) $((64 * mib))
+run "gauss 4096×4096 f32" "$work/gauss.sznn" "$(need "$work/gauss.sznn")" $((64 * mib))
 run "gauss 4096×4096 f32" "$work/gauss.sznn" $((256 * mib)) $((64 * mib))
+run "gauss 4096×4096 f32, cabac" "$work/gauss-cabac.sznn" "$(need "$work/gauss-cabac.sznn")" $((64 * mib))
 for fixture in "$root"/Tests/Fixtures/sznn/*.sznn; do
   run "fixture $(basename "$fixture")" "$fixture" $((64 * mib)) 0
 done
@@ -54,7 +60,8 @@ done
   echo
   echo "\`Benchmarks/hardening/memory.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Each row is one \`sz-nn decompress FILE -o out.safetensors --max-memory BUDGET\`; peak RSS from \`/usr/bin/time\`."
-  echo "Decoded MiB: the tensors' decoded size (0: under 1 MiB). A file over its budget must fail with E406 before allocating."
+  echo "Decoded MiB: the tensors' decoded size (0: under 1 MiB). A file over its budget must fail with E406 before allocating;"
+  echo "the budget of the third row of each file is exactly the need that E406 names (decoded tensors, payloads, one chunk's working space per thread)."
   echo "Baseline: $((baseline / mib)) MiB resident for decoding a 2 KB fixture (runtime and libraries); a row holds if peak − baseline ≤ budget."
   echo
   echo "| input | file bytes | decoded MiB | budget MiB | outcome | peak RSS MiB | peak − baseline ≤ budget |"
