@@ -11,7 +11,7 @@ import SZNNWorkflow
 struct BaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The base model (.safetensors, .npz or .sznn) the update is coded against; repeat for a chain.",
-        discussion: "A chain is given in order: --base base.sznn --base update1.sznn means update1.sznn decoded against base.sznn. A .sznn base counts as the weights it decodes to.",
+        discussion: "A chain is given in order: --base base.sznn --base update1.sznn means update1.sznn decoded against base.sznn. A .sznn base counts as the weights it decodes to; a file that is not an update ignores --base.",
         valueName: "file"))
     var base: [String] = []
 

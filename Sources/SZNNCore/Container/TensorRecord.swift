@@ -9,9 +9,6 @@ public struct TensorRecord: Sendable {
         /// Error-bounded against the base tensor of the same name: each element is predicted by
         /// its base value (version 3 files only, FORMAT.md §4).
         case delta = 2
-
-        /// Whether the payload is quantized (error-bounded, standalone or against the base).
-        public var isErrorBounded: Bool { self != .lossless }
     }
 
     public var name: String
