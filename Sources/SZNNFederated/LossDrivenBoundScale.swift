@@ -3,8 +3,8 @@
 ///
 /// While the mean local loss keeps falling, the updates carry less than the bound can afford
 /// to cut, so α grows by `growth`; when it stalls or rises, the cut (delayed by error
-/// feedback) is hurting, so α shrinks by `shrink`. α stays within [α₀ / 4, α₀ × 8] so that
-/// one noisy round cannot drive it to lossless or to sending nothing. The signal costs each
+/// feedback) is hurting, so α shrinks by `shrink`. α stays within [α₀ / 2, α₀ × 2]: the loss
+/// falls in almost every round of a short run, so without a ceiling α would only grow. The signal costs each
 /// client 32 bits a round, which the ledger bills.
 public struct LossDrivenBoundScale: Sendable {
     public private(set) var relativeBound: Double
@@ -16,8 +16,8 @@ public struct LossDrivenBoundScale: Sendable {
 
     public init(initial: Double) {
         relativeBound = initial
-        smallest = initial / 4
-        largest = initial * 8
+        smallest = initial / 2
+        largest = initial * 2
     }
 
     /// Takes the clients' mean training loss of the round just finished and sets the next α.

@@ -15,7 +15,7 @@ public struct TopKCodec: UpdateCodec {
         self.fraction = fraction
     }
 
-    public func encode(_ values: [Float], shape: [Int], updateRootMeanSquare: Double) throws -> [UInt8] {
+    public func encode(_ values: [Float], shape: [Int]) throws -> [UInt8] {
         let positions = TopSelection.largest(keptCount(values.count), of: values.map(\.magnitude))
         var bytes = GolombRiceCoder.encode(positions: positions)
         for position in positions { bytes.appendLittleEndian(values[position].bitPattern) }
@@ -51,7 +51,7 @@ public struct SparseBinaryCodec: UpdateCodec {
         self.fraction = fraction
     }
 
-    public func encode(_ values: [Float], shape: [Int], updateRootMeanSquare: Double) throws -> [UInt8] {
+    public func encode(_ values: [Float], shape: [Int]) throws -> [UInt8] {
         let kept = max(1, Int((fraction * Double(values.count)).rounded()))
         // Non-positive keys never win a side: a side with no values of its sign keeps nothing.
         let positive = TopSelection.largest(kept, of: values.map { max($0, 0) }).filter { values[$0] > 0 }

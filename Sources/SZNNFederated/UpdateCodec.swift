@@ -7,10 +7,7 @@ import SZNNCore
 /// architecture): `decode(encode(x))` needs nothing else. Byte counts are what the ledger bills.
 public protocol UpdateCodec: Sendable {
     /// Codes `values` (the update plus the sender's error-feedback residual, float32, C order).
-    ///
-    /// `updateRootMeanSquare` is the RMS of the fresh update alone (without the residual), the
-    /// scale an error bound is chosen against; codecs with no bound ignore it.
-    func encode(_ values: [Float], shape: [Int], updateRootMeanSquare: Double) throws -> [UInt8]
+    func encode(_ values: [Float], shape: [Int]) throws -> [UInt8]
 
     /// The values a receiver rebuilds from `bytes`, `shape.reduce(1, *)` of them.
     func decode(_ bytes: [UInt8], shape: [Int]) throws -> [Float]
@@ -20,7 +17,7 @@ public protocol UpdateCodec: Sendable {
 public struct Float32Codec: UpdateCodec {
     public init() {}
 
-    public func encode(_ values: [Float], shape: [Int], updateRootMeanSquare: Double) throws -> [UInt8] {
+    public func encode(_ values: [Float], shape: [Int]) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.count * 4)
         for value in values { bytes.appendLittleEndian(value.bitPattern) }

@@ -22,17 +22,22 @@ public struct TunedTensor: Sendable {
     public let sliceFactors: [Double]
     /// `sliceFactors` expanded to one per element, for the noise of the surrogate (empty: uniform).
     public let elementFactors: [Float]
+    /// The base's values when the tensor is coded as a delta against them (an update), else nil.
+    public let base: [Float]?
 
     public var count: Int { values.count }
 
     /// Measures the rate model of `values` with `oracle` on a grid of bounds from
     /// scale·2^-8 to scale·2^3 (half-octave steps), scale being the weights' standard deviation.
-    /// With `sliceAxis`, slice j's bound is the tensor's bound times `sliceFactors[j]`.
+    /// With `sliceAxis`, slice j's bound is the tensor's bound times `sliceFactors[j]`. With
+    /// `base`, the rate is that of the difference from it (what a delta record codes), the grid
+    /// still in units of the weights' deviation, since that is what the bound perturbs.
     public init(name: String, shape: [Int], values: [Float], sliceAxis: Int? = nil, sliceFactors: [Double] = [],
-                oracle: RateOracle) throws {
+                base: [Float]? = nil, oracle: RateOracle) throws {
         self.name = name
         self.shape = shape
         self.values = values
+        self.base = base
         self.sliceAxis = sliceFactors.isEmpty ? nil : sliceAxis
         self.sliceFactors = sliceAxis == nil ? [] : sliceFactors
         self.elementFactors = TunedTensor.expand(self.sliceFactors, axis: self.sliceAxis, shape: shape)
@@ -40,7 +45,11 @@ public struct TunedTensor: Sendable {
         let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(max(values.count, 1))
         let scale = variance > 0 ? variance.squareRoot() : 1e-3
         self.scale = scale
-        let tensor = try Tensor(name: name, shape: shape, float32: values)
+        // A delta's indices are round((w − b) / 2e): the zero-predictor indices of the exact difference, held in binary64.
+        let tensor = try base.map { base in
+            try Tensor(name: name, dtype: .float64, shape: shape,
+                       bytes: Data(zip(values, base).map { (Double($0) - Double($1)).bitPattern.littleEndian }.withUnsafeBytes { Array($0) }))
+        } ?? Tensor(name: name, shape: shape, float32: values)
         let logBounds = stride(from: -8.0, through: 3.0, by: 0.5).map { log(scale) + $0 * log(2.0) }
         // The grid points are independent: measured on all cores.
         let (axis, factors) = (self.sliceAxis, self.sliceFactors)
@@ -79,18 +88,19 @@ public struct TunedTensor: Sendable {
         sliceAxis = other.sliceAxis
         sliceFactors = other.sliceFactors
         elementFactors = other.elementFactors
+        base = other.base
     }
 
     /// The same tensor with its rate model measured anew on its current values.
     public func remeasured(oracle: RateOracle) throws -> TunedTensor {
-        try TunedTensor(name: name, shape: shape, values: values, sliceAxis: sliceAxis, sliceFactors: sliceFactors, oracle: oracle)
+        try TunedTensor(name: name, shape: shape, values: values, sliceAxis: sliceAxis, sliceFactors: sliceFactors, base: base, oracle: oracle)
     }
 
-    /// The weights as the real quantizer reconstructs them at `bound` (what the compressed file will hold).
+    /// The weights as the real quantizer reconstructs them at `bound` (what the compressed file will hold, a delta's too).
     ///
     /// One quantization pass over `values` (`TensorEncoder.reconstruction`), bit-identical to
     /// encoding and decoding the tensor, without packing, container or copies of the weights.
     public func reconstructed(bound: Double) throws -> [Float] {
-        try TensorEncoder.reconstruction(of: values, shape: shape, settings: TensorSettings(bounds: try errorBounds(bound)))
+        try TensorEncoder.reconstruction(of: values, shape: shape, settings: TensorSettings(bounds: try errorBounds(bound)), base: base)
     }
 }

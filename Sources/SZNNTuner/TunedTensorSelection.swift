@@ -15,8 +15,10 @@ public enum TunedTensorSelection {
 
     /// The named tensors of `model` with their rate models measured by `oracle`; `slices` gives a
     /// tensor's slice axis and factors (nil for one bound); `progress` hears one line per tensor.
+    /// With `base`, a tensor that `ModelCodec.compress` will code as a delta against it (same name,
+    /// dtype and shape) is measured and reconstructed as that delta.
     public static func measure(_ model: Model, names: [String], oracle: @escaping RateOracle,
-                               slices: (Tensor) -> (axis: Int, factors: [Double])? = { _ in nil },
+                               slices: (Tensor) -> (axis: Int, factors: [Double])? = { _ in nil }, base: Model? = nil,
                                progress: (String) -> Void = { _ in }) throws -> [TunedTensor] {
         let wanted = Set(names)
         var tensors: [TunedTensor] = []
@@ -24,8 +26,9 @@ public enum TunedTensorSelection {
             progress("measuring the rate of \(tensor.name) (\(tensors.count + 1)/\(names.count))")
             guard let values = tensor.floatValues() else { continue }
             let slice = slices(tensor)
+            let baseValues = base?[tensor.name].flatMap { $0.dtype == tensor.dtype && $0.shape == tensor.shape ? $0.floatValues() : nil }
             tensors.append(try TunedTensor(name: tensor.name, shape: tensor.shape, values: values, sliceAxis: slice?.axis,
-                                           sliceFactors: slice?.factors ?? [], oracle: oracle))
+                                           sliceFactors: slice?.factors ?? [], base: baseValues, oracle: oracle))
         }
         return tensors
     }

@@ -16,10 +16,9 @@ struct FederatedCodecTests {
         let codec = try ErrorBoundedCodec(relativeBound: relativeBound)
         for (shape, scale) in [([20, 1, 5, 5], Float(1e-3)), ([50, 40], Float(3)), ([7], Float(1e-6))] {
             let values = gaussianValues(count: shape.reduce(1, *), scale: scale, seed: 11)
-            let rms = rootMeanSquare(values)
-            let bytes = try codec.encode(values, shape: shape, updateRootMeanSquare: rms)
+            let bytes = try codec.encode(values, shape: shape)
             let decoded = try codec.decode(bytes, shape: shape)
-            let bound = codec.errorBound(updateRootMeanSquare: rms)
+            let bound = codec.errorBound(for: values)
             #expect(decoded.count == values.count)
             let worst = zip(values, decoded).map { abs($0 - $1) }.max() ?? 0
             #expect(worst <= bound, "bound \(bound) broken by \(worst) at shape \(shape)")
@@ -29,7 +28,7 @@ struct FederatedCodecTests {
 
     @Test func largerBoundsCostFewerBytes() throws {
         let values = gaussianValues(count: 4000, scale: 0.01, seed: 2)
-        let sizes = try [0.5, 2, 8].map { try ErrorBoundedCodec(relativeBound: $0).encode(values, shape: [4000], updateRootMeanSquare: rootMeanSquare(values)).count }
+        let sizes = try [0.5, 2, 8].map { try ErrorBoundedCodec(relativeBound: $0).encode(values, shape: [4000]).count }
         #expect(sizes[0] > sizes[1] && sizes[1] > sizes[2])
     }
 
@@ -64,17 +63,17 @@ struct FederatedCodecTests {
     @Test func topKSendsTheLargestExactly() throws {
         let values: [Float] = [0.1, -5, 0.2, 3, 0, -0.3, 4, 0.05]
         let codec = try TopKCodec(fraction: 3.0 / 8)
-        let decoded = try codec.decode(try codec.encode(values, shape: [8], updateRootMeanSquare: 0), shape: [8])
+        let decoded = try codec.decode(try codec.encode(values, shape: [8]), shape: [8])
         #expect(decoded == [0, -5, 0, 3, 0, 0, 4, 0])
     }
 
     @Test func sparseBinaryKeepsTheSideWithTheLargerMean() throws {
         let codec = try SparseBinaryCodec(fraction: 2.0 / 8)
         let negativeWins: [Float] = [0.1, -5, 0.2, 3, 0, -6, 1, 0.05]
-        #expect(try codec.decode(try codec.encode(negativeWins, shape: [8], updateRootMeanSquare: 0), shape: [8])
+        #expect(try codec.decode(try codec.encode(negativeWins, shape: [8]), shape: [8])
             == [0, -5.5, 0, 0, 0, -5.5, 0, 0])
         let positiveWins: [Float] = [2, -1, 4, 0, -0.5, 0, 0, 0]
-        #expect(try codec.decode(try codec.encode(positiveWins, shape: [8], updateRootMeanSquare: 0), shape: [8])
+        #expect(try codec.decode(try codec.encode(positiveWins, shape: [8]), shape: [8])
             == [3, 0, 3, 0, 0, 0, 0, 0])
     }
 
@@ -92,7 +91,7 @@ struct FederatedCodecTests {
     @Test func float32CodecIsExact() throws {
         let values = gaussianValues(count: 33, scale: 1, seed: 4)
         let codec = Float32Codec()
-        let bytes = try codec.encode(values, shape: [3, 11], updateRootMeanSquare: 0)
+        let bytes = try codec.encode(values, shape: [3, 11])
         #expect(bytes.count == 33 * 4)
         #expect(try codec.decode(bytes, shape: [3, 11]) == values)
     }

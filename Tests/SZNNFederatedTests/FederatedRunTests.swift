@@ -67,7 +67,7 @@ struct FederatedRunTests {
             let update = layout.shapes.enumerated().map { gaussianValues(count: $0.element.reduce(1, *), scale: 0.1, seed: UInt64(10 * round + $0.offset)) }
             let previous = feedback.residual
             let corrected = feedback.corrected(update)
-            let coded = try CodedUpdate(corrected: corrected, fresh: update, layout: layout, codec: codec)
+            let coded = try CodedUpdate(corrected: corrected, layout: layout, codec: codec)
             feedback.absorb(corrected: corrected, sent: coded.decoded)
             for layer in layout.shapes.indices {
                 for index in update[layer].indices {
@@ -118,7 +118,9 @@ struct FederatedRunTests {
         scale.observe(meanLoss: 0.95)
         #expect(scale.relativeBound == 1.5)
         for _ in 0..<40 { scale.observe(meanLoss: 2) }
-        #expect(scale.relativeBound == 0.5)
+        #expect(scale.relativeBound == 1)
+        for step in 0..<40 { scale.observe(meanLoss: 1 - Double(step) / 100) }
+        #expect(scale.relativeBound == 4)
     }
 
     @Test func methodListsParse() throws {

@@ -19,11 +19,17 @@ struct CompressCommand: ParsableCommand {
         model whose top-1 accuracy on the validation split of --data (MNIST by default) drops by at most P percentage \
         points (a hard guarantee, measured on the file as written); test accuracy is reported \
         beside it. INPUT, --model and --data default to the embedded LeNet-5 and MNIST.
+
+        With --base, the file is an update: every tensor the base has with the same name, dtype and \
+        shape is coded as its difference from the base's weights (a .sznn base: the weights it decodes \
+        to), the bound still holding for INPUT's weights; other tensors are coded standalone. The file \
+        records the SHA-256 of the base tensors it uses; decompress and verify need the same --base.
         """, examples: [
             ("the embedded LeNet-5, losing at most 0.5 pp of MNIST validation top-1", "sz-nn compress --target-acc-loss 0.5 -o lenet5.sznn"),
             ("your ONNX model and labelled .npz, tuned to 1 pp", "sz-nn compress model.onnx --data val.npz --target-acc-loss 1 -o model.sznn"),
             ("one absolute bound for every tensor", "sz-nn compress model.safetensors --error-bound 1e-3 -o model.sznn"),
             ("a bound relative to each tensor's range, coded with zstd", "sz-nn compress model.safetensors --error-bound 1e-4 --mode rel --backend zstd"),
+            ("a fine-tuned model as an update of its base", "sz-nn compress new.safetensors --base base.sznn --error-bound 1e-3 -o update.sznn"),
         ])
     )
 
@@ -55,6 +61,9 @@ struct CompressCommand: ParsableCommand {
     var predictor: PredictorChoice?
 
     @OptionGroup var backend: BackendOptions
+
+    /// The model the output is an update of.
+    @OptionGroup var baseOptions: BaseOptions
 
     @Option(name: .long, parsing: .unconditional, help: "Float tensors with fewer elements than this are stored losslessly (also when tuning).")
     var losslessBelow: Int = 256
@@ -88,8 +97,12 @@ struct CompressCommand: ParsableCommand {
             throw ValidationError("--error-bound must be a finite number >= 0 (0 means lossless); got \(errorBound)")
         }
         guard losslessBelow >= 0 else { throw ValidationError("--lossless-below must be >= 0") }
-        guard URL(fileURLWithPath: outputPath).standardizedFileURL != URL(fileURLWithPath: inputPath).standardizedFileURL else {
+        let outputURL = URL(fileURLWithPath: outputPath).standardizedFileURL
+        guard outputURL != URL(fileURLWithPath: inputPath).standardizedFileURL else {
             throw ValidationError("the output would overwrite the input; choose another -o")
+        }
+        guard !baseOptions.base.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL == outputURL }) else {
+            throw ValidationError("the output would overwrite a --base file; choose another -o")
         }
     }
 
@@ -116,13 +129,16 @@ struct CompressCommand: ParsableCommand {
         if let targetAccLoss { return try runTuning(target: targetAccLoss) }
         let started = Date()
         let inputURL = URL(fileURLWithPath: inputPath)
-        if SafetensorsSource.handles(inputURL) { return try runStreaming(inputURL, started: started) }
+        // An update needs the base in memory; a plain safetensors source streams.
+        if SafetensorsSource.handles(inputURL), !baseOptions.isSpecified { return try runStreaming(inputURL, started: started) }
         let sourceBytes = try ModelLoader.readBytes(inputURL)
         let model = try ModelFile.decode(sourceBytes, from: inputURL)
         let coder = try backend.make()
-        let metadata = VerifiedCompression.metadata(source: inputURL, sourceBytes: sourceBytes, settings: settingsMetadata(coder))
+        var metadata = VerifiedCompression.metadata(source: inputURL, sourceBytes: sourceBytes, settings: settingsMetadata(coder))
+        if baseOptions.isSpecified { metadata["base_names"] = baseOptions.names }
         let container = try ModelCodec.compress(model, plan: try fixedBoundPlan(), backend: coder, metadata: metadata,
-                                                choosePredictor: predictorChooser(coder), progress: Self.drawProgress)
+                                                base: try baseOptions.load(), choosePredictor: predictorChooser(coder),
+                                                progress: Self.drawProgress)
         Terminal.endProgress()
         let bytes = try ContainerEncoder.encode(container)
         try AtomicFile.write(bytes, to: URL(fileURLWithPath: outputPath))
@@ -139,7 +155,8 @@ extension CompressCommand {
                                     architectureURL: architecturePath.map { URL(fileURLWithPath: DefaultResources.locate($0)) },
                                     loadData: dataOptions.labelled(for:),
                                     outputURL: URL(fileURLWithPath: outputPath), options: options, backend: try backend.make(),
-                                    sliceBounds: tuning.sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()))
+                                    sliceBounds: tuning.sliceBounds ?? false, plan: try makePlan(CompressionPlan.Rule()),
+                                    base: try baseOptions.load(), baseNames: baseOptions.names)
         let report = try run.run(events: CompressionEvent.draw)
         Terminal.endProgress()
         try report.print(target: target, output: outputPath, json: json)

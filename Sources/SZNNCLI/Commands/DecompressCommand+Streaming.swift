@@ -19,7 +19,8 @@ extension DecompressCommand {
     func runStreaming(_ inputURL: URL, started: Date) throws {
         let file = try ContainerFile(inputURL)
         let records = file.headers.map(\.fields)
-        try (memory.budget ?? DecodeBudget.streaming(fileByteCount: file.byteCount)).check(records, fileName: file.fileName)
+        try (memory.budget ?? DecodeBudget.streaming(fileByteCount: file.byteCount))
+            .check(records, payloadByteCount: file.headers.reduce(0) { $0 + $1.payloadLength }, fileName: file.fileName)
         let backends = try Backends.all()
         let outputURL = URL(fileURLWithPath: output)
         if let limit = sharding.maxShardSize?.value {

@@ -20,6 +20,7 @@ struct EvalCommand: ParsableCommand {
             ("the embedded LeNet-5 (no option needed), then a compressed copy of it", "sz-nn eval\n  sz-nn eval --weights lenet5.sznn"),
             ("an ONNX model on your own labelled examples", "sz-nn eval --model resnet.onnx --data test.npz"),
             ("a compressed ONNX model, writing its top-1 predictions", "sz-nn eval --weights resnet.sznn --data test.npz --predictions predicted.npy"),
+            ("an update, decoded against its base", "sz-nn eval --model Configs/models/lenet5.json --weights update.sznn --base lenet5.safetensors"),
         ]))
 
     /// The splits `eval` can measure.
@@ -52,6 +53,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    /// The model an update file --weights was coded against.
+    @OptionGroup var baseOptions: BaseOptions
+
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
@@ -71,8 +75,9 @@ struct EvalCommand: ParsableCommand {
         ParallelMap.threadCount = threads
         if let predictions { try OutputPath.checkWritable(predictions) }
         let weightsURL = URL(fileURLWithPath: weights ?? model ?? "")
+        let base = try baseOptions.load(budget: memory.budget)
         let network = try EngineBridge.network(architecture: model.map { URL(fileURLWithPath: $0) },
-                                               weights: try weights.map { try EngineBridge.loadModel(at: URL(fileURLWithPath: $0), budget: memory.budget) },
+                                               weights: try weights.map { try EngineBridge.loadModel(at: URL(fileURLWithPath: $0), budget: memory.budget, base: base) },
                                                weightsName: weightsURL.lastPathComponent)
         let examples = try dataOptions.labelled(for: network)
         Terminal.endProgress()

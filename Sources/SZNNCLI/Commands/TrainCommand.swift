@@ -28,6 +28,7 @@ struct TrainCommand: ParsableCommand {
         way (the configuration's epochs and rates) and the drop is measured against it.
         """, examples: [
             ("train LeNet-5 on MNIST", "sz-nn train --model Configs/models/lenet5.json -o lenet5.safetensors"),
+            ("one more epoch of trained weights (fine-tuning, e.g. the new model of an update)", "sz-nn train --model Configs/models/lenet5.json --weights lenet5.safetensors --epochs 1 --lr 3.5e-4 -o lenet5-ft.safetensors"),
             ("learn weights and bounds together, then write the tuned file", "sz-nn train --model Configs/models/lenet5.json --weights lenet5.safetensors \\\n      --learn-error-bounds --target-acc-loss 0.5 -o lenet5.sznn"),
         ]))
 
@@ -77,7 +78,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "With --learn-error-bounds: the largest validation top-1 drop, in percentage points.")
     var targetAccLoss: Double?
 
-    @Option(name: .long, help: "With --learn-error-bounds: start from these weights (.safetensors, .npz or .sznn) instead of from scratch.")
+    @Option(name: .long, help: "Start from these weights (.safetensors, .npz or .sznn) instead of from scratch: fine-tuning (with a .json --model).")
     var weights: String?
 
     @Option(name: .long, help: "With --learn-error-bounds: the error model trained against: quantization (the real quantizer's error, as quantization-aware training) or uniform (e·U noise).")
@@ -110,8 +111,11 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("the output would overwrite --weights; choose another -o")
             }
         } else {
-            if targetAccLoss != nil || weights != nil || json {
-                throw ValidationError("--target-acc-loss, --weights and --json go with --learn-error-bounds")
+            if targetAccLoss != nil || json {
+                throw ValidationError("--target-acc-loss and --json go with --learn-error-bounds")
+            }
+            if let weights, URL(fileURLWithPath: weights).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
+                throw ValidationError("the output would overwrite --weights; choose another -o")
             }
             guard ModelFile.writableExtensions.contains(outputExtension) else {
                 throw ValidationError("--output must end in .\(ModelFile.writableExtensions.joined(separator: " or ."))")
@@ -133,8 +137,11 @@ struct TrainCommand: ParsableCommand {
                                          target: targetAccLoss)
         }
         let settings = try resolvedSettings(defaults, configurationName: name, phase: .plain)
-        let sourceModel = isGraph ? try ModelFile.read(from: modelURL) : nil
-        let network = try EngineBridge.network(architecture: modelURL, weights: sourceModel, weightsName: name, seed: settings.seed)
+        // --weights fine-tunes (one more epoch of a trained model, the base of an update); an ONNX model brings its own.
+        let weightsURL = weights.map { URL(fileURLWithPath: $0) }
+        let sourceModel = try weightsURL.map { try ModelLoader.load($0) } ?? (isGraph ? try ModelFile.read(from: modelURL) : nil)
+        let network = try EngineBridge.network(architecture: modelURL, weights: sourceModel,
+                                               weightsName: weightsURL?.lastPathComponent ?? name, seed: settings.seed)
         let source = try dataOptions.load()
         guard source.hasLabels, source.hasTrainingSplit else {
             throw SZNNError(.malformedDataset,

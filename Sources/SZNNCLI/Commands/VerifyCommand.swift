@@ -11,9 +11,11 @@ struct VerifyCommand: ParsableCommand {
         discussion: HelpExamples.discussion("""
         OTHER is a .sznn file (its own per-tensor bounds are checked) or a reconstructed \
         .safetensors/.npz (checked against --error-bound/--mode if given, else only measured). \
-        Prints max abs error, bound held, RMSE, PSNR and ratio per tensor; exits 1 if any bound is broken.
+        Prints max abs error, bound held, RMSE, PSNR and ratio per tensor; exits 1 if any bound is broken. \
+        An update file is decoded against --base first; ORIGINAL is then the new model it was made from.
         """, examples: [
             ("check that every weight is within its file's bound", "sz-nn verify model.safetensors model.sznn"),
+            ("the same for an update", "sz-nn verify new.safetensors update.sznn --base base.sznn"),
         ])
     )
 
@@ -32,6 +34,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
 
+    /// The model an update file OTHER was coded against.
+    @OptionGroup var baseOptions: BaseOptions
+
     @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
@@ -48,7 +53,8 @@ struct VerifyCommand: ParsableCommand {
         if ModelLoader.isContainer(otherURL) {
             let container = try ModelLoader.readContainer(otherURL)
             for record in container.records { records[record.name] = record }
-            otherModel = try ModelLoader.decompress(container, from: otherURL, budget: memory.budget)
+            otherModel = try ModelLoader.decompress(container, from: otherURL, budget: memory.budget,
+                                                    base: try baseOptions.load(budget: memory.budget))
         } else {
             otherModel = try ModelFile.read(from: otherURL)
         }

@@ -21,7 +21,7 @@ extension CompressionReport {
         for record in container.records {
             let bits = record.elementCount == 0 ? 0 : Double(record.payload.count * 8) / Double(record.elementCount)
             table.add([record.name, "\(record.elementCount)", record.bounds.map { Format.bound($0.maximum) } ?? "lossless",
-                       record.storage == .lossless ? "-" : record.predictor.name, Format.number(bits, digits: 3),
+                       ContainerReport.Row(record: record).predictorText, Format.number(bits, digits: 3),
                        Format.number(Double(record.originalByteCount) / Double(max(record.payload.count, 1))) + "×"])
         }
         let originalBytes = container.records.reduce(0) { $0 + $1.originalByteCount }
@@ -34,6 +34,7 @@ extension CompressionReport {
                    (original.test - compressed.test) * 100),
             String(format: "%d validation evaluations, %.1f s", evaluations, seconds),
         ] + (confirmation.map { ["promise: " + $0.summary] } ?? []) + data.summaryLines
+            + (container.base.map { ["update: \(container.records.filter { $0.storage == .delta }.count) of \(container.records.count) tensors coded against the base, SHA-256 \($0.hexDigest)"] } ?? [])
         return lines.joined(separator: "\n")
     }
 

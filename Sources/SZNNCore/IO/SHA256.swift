@@ -1,3 +1,5 @@
+import Foundation
+
 /// SHA-256 (FIPS 180-4), fed incrementally: the digest an update file records of its base.
 ///
 /// Written here rather than taken from a package because Core depends on nothing but
@@ -14,6 +16,8 @@ public struct SHA256 {
     private var pending: [UInt8] = []
     /// Bytes fed so far.
     private var length: UInt64 = 0
+    /// The message schedule's 64 words, kept between blocks so that no block allocates.
+    private var schedule = [UInt32](repeating: 0, count: 64)
 
     public init() {}
 
@@ -26,19 +30,37 @@ public struct SHA256 {
 
     /// Feeds `bytes`.
     public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
-        for byte in bytes {
-            pending.append(byte)
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
-            length &+= 1
+        Array(bytes).withUnsafeBytes { update(buffer: $0) }
+    }
+
+    /// Feeds the bytes of `data` without copying them.
+    public mutating func update(_ data: Data) {
+        data.withUnsafeBytes { update(buffer: $0) }
+    }
+
+    /// Feeds `buffer`: whole blocks straight from it, the rest through `pending`.
+    public mutating func update(buffer: UnsafeRawBufferPointer) {
+        length &+= UInt64(buffer.count)
+        var offset = 0
+        if !pending.isEmpty {
+            offset = min(64 - pending.count, buffer.count)
+            pending.append(contentsOf: buffer[0..<offset])
+            guard pending.count == 64 else { return }
+            // A copy of the block, so that compressing (which writes `state`) does not overlap a read of `pending`.
+            let block = pending
+            block.withUnsafeBytes { compress($0) }
+            pending.removeAll(keepingCapacity: true)
         }
+        while buffer.count - offset >= 64 {
+            compress(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 64)]))
+            offset += 64
+        }
+        pending.append(contentsOf: buffer[offset...])
     }
 
     /// Feeds a fixed-width integer, little-endian.
     public mutating func update<T: FixedWidthInteger>(integer value: T) {
-        withUnsafeBytes(of: value.littleEndian) { update($0) }
+        withUnsafeBytes(of: value.littleEndian) { update(buffer: $0) }
     }
 
     /// The digest of everything fed (the hasher is spent afterwards).
@@ -48,7 +70,9 @@ public struct SHA256 {
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         withUnsafeBytes(of: bitLength.bigEndian) { tail.append(contentsOf: $0) }
-        for start in stride(from: 0, to: tail.count, by: 64) { compress(Array(tail[start..<(start + 64)])) }
+        tail.withUnsafeBytes { raw in
+            for start in stride(from: 0, to: raw.count, by: 64) { compress(UnsafeRawBufferPointer(rebasing: raw[start..<(start + 64)])) }
+        }
         pending.removeAll()
         return state.flatMap { word in withUnsafeBytes(of: word.bigEndian) { Array($0) } }
     }
@@ -65,8 +89,10 @@ public struct SHA256 {
     ]
 
     /// One 64-byte block through the compression function (FIPS 180-4 §6.2.2).
-    private mutating func compress(_ block: [UInt8]) {
-        var schedule = [UInt32](repeating: 0, count: 64)
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+        // Borrowed, not copied: a copy would make the writes below allocate a new array every block.
+        var schedule: [UInt32] = []
+        swap(&schedule, &self.schedule)
         for index in 0..<16 {
             schedule[index] = UInt32(block[4 * index]) << 24 | UInt32(block[4 * index + 1]) << 16
                 | UInt32(block[4 * index + 2]) << 8 | UInt32(block[4 * index + 3])
@@ -87,7 +113,9 @@ public struct SHA256 {
             let second = sum0 &+ majority
             (h, g, f, e, d, c, b, a) = (g, f, e, d &+ first, c, b, a, first &+ second)
         }
-        for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { state[index] &+= value }
+        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+        swap(&schedule, &self.schedule)
     }
 }
 

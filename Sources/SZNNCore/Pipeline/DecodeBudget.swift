@@ -35,14 +35,21 @@ public struct DecodeBudget: Sendable, Equatable {
         return DecodeBudget(maximumBytes: max(1 << 30, overflow ? Int.max : scaled))
     }
 
-    /// Throws E406 when the decoded tensors of `container` together need more than the budget.
+    /// Throws E406 when decoding `container` needs more than the budget (see `check(_:payloadByteCount:fileName:)`).
     public func check(_ container: Container, fileName: String) throws {
-        try check(container.records, fileName: fileName)
+        try check(container.records, payloadByteCount: container.records.reduce(0) { $0 + $1.payload.count }, fileName: fileName)
     }
 
-    /// Throws E406 when `records` (their headers suffice) together decode to more than the budget.
-    public func check(_ records: [TensorRecord], fileName: String) throws {
-        var total = 0
+    /// Throws E406 when decoding `records` (their headers suffice) needs more than the budget.
+    ///
+    /// The need is what the decoder holds at its peak: every decoded tensor, the coded payloads
+    /// (`payloadByteCount`, read before they are decoded) and, per decoding thread, one chunk's
+    /// working space: its 32-bit quantization indices and the entropy decoder's output they are
+    /// read from, 8 bytes an element. Counting the decoded tensors alone let a file that fit its
+    /// budget exactly peak 40 % above it (Benchmarks/hardening/memory.md).
+    public func check(_ records: [TensorRecord], payloadByteCount: Int, fileName: String) throws {
+        var total = payloadByteCount
+        var largestChunk = 0
         for record in records {
             let (elements, elementOverflow) = Tensor.checkedProduct(record.shape)
             let (bytes, byteOverflow) = elements.multipliedReportingOverflow(by: record.dtype.byteWidth)
@@ -51,10 +58,13 @@ public struct DecodeBudget: Sendable, Equatable {
                 throw SZNNError(.malformedContainer, "\(fileName): tensor '\(record.name)' shape \(record.shape) is too large")
             }
             total = sum
+            if record.storage != .lossless, record.chunkElements > 0 { largestChunk = max(largestChunk, min(elements, record.chunkElements)) }
         }
-        guard total <= maximumBytes else {
+        let (indices, indexOverflow) = largestChunk.multipliedReportingOverflow(by: 8 * ParallelMap.threadCount)
+        let (need, needOverflow) = total.addingReportingOverflow(indices)
+        guard !indexOverflow, !needOverflow, need <= maximumBytes else {
             throw SZNNError(.exceedsMemoryBudget,
-                            "\(fileName): decoding needs \(total) bytes, above the budget of \(maximumBytes)",
+                            "\(fileName): decoding needs \(needOverflow || indexOverflow ? "more than \(Int.max)" : "\(need)") bytes (decoded tensors, coded payloads and chunk working space), above the budget of \(maximumBytes)",
                             hint: "raise --max-memory if the machine has the memory")
         }
     }

@@ -15,6 +15,11 @@ struct BasePredictor: Predictor {
         }
     }
 
+    /// The predictor of base values already widened to binary64.
+    init(values: [Double]) {
+        self.values = values
+    }
+
     var readsNeighbours: Bool { true }
 
     @inline(__always)

@@ -21,9 +21,13 @@ public struct AccuracyTargetRun {
     /// The user's rules (`--config`, `--lossless-below`) without a default bound: what they make
     /// lossless or pin is kept, everything else trainable is tuned.
     public let plan: CompressionPlan
+    /// The model the output is an update of (nil: standalone), and the names of the files it came from.
+    public let base: Model?
+    public let baseNames: [String]
 
     public init(weightsURL: URL, architectureURL: URL?, loadData: @escaping (Network) throws -> LabelledData, outputURL: URL,
-                options: TuningOptions, backend: any EntropyBackend, sliceBounds: Bool, plan: CompressionPlan) {
+                options: TuningOptions, backend: any EntropyBackend, sliceBounds: Bool, plan: CompressionPlan,
+                base: Model? = nil, baseNames: [String] = []) {
         self.weightsURL = weightsURL
         self.architectureURL = architectureURL
         self.loadData = loadData
@@ -32,6 +36,8 @@ public struct AccuracyTargetRun {
         self.backend = backend
         self.sliceBounds = sliceBounds
         self.plan = plan
+        self.base = base
+        self.baseNames = baseNames
     }
 
     /// Tunes, compresses, verifies and writes; `events` hears of each phase and search step.
@@ -56,7 +62,7 @@ public struct AccuracyTargetRun {
         let tensors = try TunedTensorSelection.measure(model, names: names, oracle: Backends.tensorRateFunction(of: backend), slices: { tensor in
             guard sliceBounds, let axis = FisherAllocation.sliceAxis(shape: tensor.shape), let square = squares[tensor.name] else { return nil }
             return (axis, FisherAllocation.sliceFactors(squares: square, shape: tensor.shape, axis: axis))
-        }, progress: { events(.phase($0)) })
+        }, base: base, progress: { events(.phase($0)) })
         let tuner = try EngineBridge.translatingErrors {
             try AccuracyTargetTuner(network: network, training: examples.training, validation: examples.validation, tensors: tensors,
                                     fisherSquares: squares, options: options)
@@ -67,10 +73,12 @@ public struct AccuracyTargetRun {
         let settings = VerifiedCompression.tuningSettings(target: options.targetAccuracyLoss, tuner: options.method.rawValue, backend: backend,
                                                           architecture: (architectureURL ?? weightsURL).lastPathComponent,
                                                           confidence: options.confidence)
-        let output = VerifiedWrite(network: network, data: examples, compression: VerifiedCompression(plan: plan, backend: backend),
+        let output = VerifiedWrite(network: network, data: examples, compression: VerifiedCompression(plan: plan, backend: backend, base: base),
                                    outputURL: outputURL, targetAccuracyLoss: options.targetAccuracyLoss)
+        var metadata = VerifiedCompression.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settings)
+        if base != nil { metadata["base_names"] = baseNames }
         return try output.write(model, tensors: tensors, outcome: outcome, originalTest: originalTest, started: started,
-                                metadata: VerifiedCompression.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settings),
+                                metadata: metadata,
                                 extraEvaluations: 0, events: events)
     }
 }

@@ -10,6 +10,8 @@ public struct VerifiedCompression {
     /// How every tensor that is not tuned is coded (lossless, or a bound a rule pins).
     public let plan: CompressionPlan
     public let backend: any EntropyBackend
+    /// The model the file is an update of (nil: standalone): tensors it has are coded as deltas.
+    public let base: Model?
 
     /// What coding produced: the container, the bytes to write and the model they decode to.
     public struct Encoded {
@@ -30,9 +32,10 @@ public struct VerifiedCompression {
         }
     }
 
-    public init(plan: CompressionPlan, backend: any EntropyBackend) {
+    public init(plan: CompressionPlan, backend: any EntropyBackend, base: Model? = nil) {
         self.plan = plan
         self.backend = backend
+        self.base = base
     }
 
     /// `plan` with each of `tensors` at its tuned bound (in tensor order).
@@ -45,9 +48,11 @@ public struct VerifiedCompression {
     /// Codes `model` with `tensors` at `bounds`, encodes the container and decodes those bytes.
     public func encode(_ model: Model, tensors: [TunedTensor], bounds: [Double], metadata: [String: Any] = [:],
                        fileName: String) throws -> Encoded {
-        let container = try ModelCodec.compress(model, plan: try plan(tensors: tensors, bounds: bounds), backend: backend, metadata: metadata)
+        let container = try ModelCodec.compress(model, plan: try plan(tensors: tensors, bounds: bounds), backend: backend, metadata: metadata,
+                                                base: base)
         let bytes = try ContainerEncoder.encode(container)
-        let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: fileName), backends: try Backends.all())
+        let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: fileName), backends: try Backends.all(),
+                                                fileName: fileName, base: base)
         return Encoded(container: container, bytes: bytes, decoded: decoded)
     }
 

@@ -9,8 +9,8 @@ import SZNNEngine
 public enum EngineBridge {
     /// Reads the weights in `url`. The single entry point for weight files in `train`/`eval`,
     /// so new formats need a change here only; `.sznn` files are decompressed in memory.
-    public static func loadModel(at url: URL, budget: DecodeBudget? = nil) throws -> Model {
-        try ModelLoader.load(url, budget: budget)
+    public static func loadModel(at url: URL, budget: DecodeBudget? = nil, base: Model? = nil) throws -> Model {
+        try ModelLoader.load(url, budget: budget, base: base)
     }
 
     /// Builds the network of the JSON configuration at `url` with seeded initial weights.

@@ -10,12 +10,14 @@ import Testing
 @Suite("structural mutations under re-sealed CRCs")
 struct StructuralMutationTests {
     /// Valid files of every shape the writer makes: zstd/stored with per-slice bounds, an empty
-    /// tensor and a scalar; CABAC on four float dtypes; version 2 with an ONNX graph.
+    /// tensor and a scalar; CABAC on four float dtypes; version 2 with an ONNX graph; version 3
+    /// with a graph, a base block and a delta record.
     static func validFiles() throws -> [(String, Data)] {
         [("mixed", try ContainerEncoder.encode(try ContainerRoundTripTests.mixedContainer())),
          ("cabac", try Fixtures.data("sznn", "model-cabac-abs.sznn")),
          ("cabac-lorenzo", try Fixtures.data("sznn", "model-cabac-lorenzo.sznn")),
-         ("graph", try Fixtures.data("fuzz", "seeds/matmul.sznn"))]
+         ("graph", try Fixtures.data("fuzz", "seeds/matmul.sznn")),
+         ("update", try Fixtures.data("fuzz", "seeds/matmul-update.sznn"))]
     }
 
     /// The hostile values tried for a field of `width` bytes whose valid value is `value`.

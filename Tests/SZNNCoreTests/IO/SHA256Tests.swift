@@ -26,5 +26,8 @@ struct SHA256Tests {
             hasher.update(message[split...])
             #expect(hasher.finalize() == whole, "split at \(split)")
         }
+        var pieces = SHA256()
+        for start in stride(from: 0, to: message.count, by: 10) { pieces.update(Data(message[start..<min(start + 10, message.count)])) }
+        #expect(pieces.finalize() == whole, "in pieces of 10 bytes, from Data")
     }
 }

@@ -25,8 +25,24 @@ import SZNNZstd
                 try ModelCodec.decompress(container, backends: backends, budget: budget, fileName: "huge.sznn")
             }
             #expect(error?.code == .exceedsMemoryBudget)
-            #expect(error?.description.contains("17179869184 bytes") == true)
+            #expect(error?.description.contains("above the budget") == true)
         }
+    }
+
+    @Test("the need counts the coded payloads and one chunk's working space per thread, not the decoded bytes alone")
+    func budgetCountsPayloadAndIndices() throws {
+        let values = (0..<4096).map { Float(sin(Double($0))) }
+        let tensor = try Tensor(name: "w", shape: [64, 64], float32: values)
+        let record = try TensorEncoder.encode(tensor, settings: TensorSettings(bounds: try ErrorBounds(uniform: 1e-3), chunkElements: 1024),
+                                              backend: try ZstdBackend())
+        let container = Container(metadata: [:], records: [record])
+        let need = 4096 * 4 + record.payload.count + 1024 * 8 * ParallelMap.threadCount
+        // Before the fix a budget of the decoded size (16 KiB) was accepted, and the decoder then held more.
+        let error = #expect(throws: SZNNError.self) { try DecodeBudget(maximumBytes: 4096 * 4).check(container, fileName: "w.sznn") }
+        #expect(error?.code == .exceedsMemoryBudget)
+        #expect(error?.description.contains("needs \(need) bytes") == true)
+        #expect(throws: SZNNError.self) { try DecodeBudget(maximumBytes: need - 1).check(container, fileName: "w.sznn") }
+        try DecodeBudget(maximumBytes: need).check(container, fileName: "w.sznn")
     }
 
     @Test("the default budget is at least 1 GiB and grows with the file")
