@@ -19,7 +19,7 @@ extension DecompressCommand {
     func runStreaming(_ inputURL: URL, started: Date) throws {
         let file = try ContainerFile(inputURL)
         let records = file.headers.map(\.fields)
-        try (memory.budget ?? DecodeBudget.standard(fileByteCount: file.byteCount))
+        try (memory.budget ?? DecodeBudget.streaming(fileByteCount: file.byteCount))
             .check(records, payloadByteCount: file.headers.reduce(0) { $0 + $1.payloadLength }, fileName: file.fileName)
         let backends = try Backends.all()
         let outputURL = URL(fileURLWithPath: output)

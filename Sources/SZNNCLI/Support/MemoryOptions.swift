@@ -6,7 +6,7 @@ import SZNNCore
 struct MemoryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Most bytes decoding a .sznn file may hold: its decoded tensors, coded payloads and one chunk's working space per thread (suffixes K, M, G, T: powers of 1024).",
-        discussion: "Default: max(1 GiB, 1024 × the file size), at most half the physical memory; a file that needs more fails with E406.",
+        discussion: "Default: max(1 GiB, 1024 × the file size), at most half the physical memory (not capped when decompress streams to .safetensors); a file that needs more fails with E406.",
         valueName: "bytes"))
     var maxMemory: ByteCount?
 

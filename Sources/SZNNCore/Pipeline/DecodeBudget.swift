@@ -21,11 +21,18 @@ public struct DecodeBudget: Sendable, Equatable {
     /// marks a file crafted to exhaust memory; half the physical memory leaves room for the
     /// original model, which `verify` and `eval` hold alongside.
     public static func standard(fileByteCount: Int) -> DecodeBudget {
-        let (scaled, overflow) = fileByteCount.multipliedReportingOverflow(by: 1024)
-        let wanted = max(1 << 30, overflow ? Int.max : scaled)
         let half = ProcessInfo.processInfo.physicalMemory / 2
         let cap = half > UInt64(Int.max) ? Int.max : Int(half)
-        return DecodeBudget(maximumBytes: min(wanted, cap))
+        return DecodeBudget(maximumBytes: min(streaming(fileByteCount: fileByteCount).maximumBytes, cap))
+    }
+
+    /// The default of a decode that streams to disk: max(1 GiB, 1024 × file size), not capped by memory.
+    ///
+    /// Streaming holds one window of tensors, not the model, so a model larger than the memory
+    /// decodes; the expansion limit still refuses a crafted file that would fill the disk.
+    public static func streaming(fileByteCount: Int) -> DecodeBudget {
+        let (scaled, overflow) = fileByteCount.multipliedReportingOverflow(by: 1024)
+        return DecodeBudget(maximumBytes: max(1 << 30, overflow ? Int.max : scaled))
     }
 
     /// Throws E406 when decoding `container` needs more than the budget (see `check(_:payloadByteCount:fileName:)`).

@@ -52,6 +52,14 @@ import SZNNZstd
         #expect(DecodeBudget.standard(fileByteCount: Int.max).maximumBytes <= Int(ProcessInfo.processInfo.physicalMemory / 2))
     }
 
+    @Test("the streaming budget is the same expansion limit without the memory cap")
+    func streamingBudget() {
+        #expect(DecodeBudget.streaming(fileByteCount: 100).maximumBytes == 1 << 30)
+        #expect(DecodeBudget.streaming(fileByteCount: 1 << 34).maximumBytes == 1 << 44)
+        #expect(DecodeBudget.streaming(fileByteCount: Int.max).maximumBytes == Int.max)
+        #expect(DecodeBudget.standard(fileByteCount: 1 << 34).maximumBytes <= DecodeBudget.streaming(fileByteCount: 1 << 34).maximumBytes)
+    }
+
     @Test("chunk size 1 on a 2^56-element shape is a clean error, not 2^56 chunk ranges")
     func hugeChunkCountIsRejected() throws {
         let container = try ContainerDecoder.decode(try editedFile(shape: [1 << 28, 1 << 28], chunkElements: 1), fileName: "chunks.sznn")

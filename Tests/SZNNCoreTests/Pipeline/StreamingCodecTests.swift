@@ -145,3 +145,31 @@ struct StreamingCodecTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { $0.hasSuffix(".sznn") })
     }
 }
+
+/// A sharded source is one model, in its index's `weight_map` order.
+@Suite("sharded safetensors source")
+struct ShardedSourceTests {
+    @Test("tensors come in weight_map order as written, across shards, with the shards' bytes and CRC in order of first mention")
+    func weightMapOrder() throws {
+        let directory = try StreamingCodecTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = try StreamingCodecTests.model()
+        let first = Model(tensors: Array(model.tensors.prefix(3)), metadata: ["format": "pt"])
+        let second = Model(tensors: Array(model.tensors.dropFirst(3)), metadata: ["format": "pt", "extra": "x"])
+        try ModelFile.write(first, to: directory.appendingPathComponent("b.safetensors"))
+        try ModelFile.write(second, to: directory.appendingPathComponent("a.safetensors"))
+        // The index names a.safetensors first and interleaves the shards: its order wins.
+        let order = [model.tensors[4], model.tensors[0], model.tensors[3], model.tensors[2], model.tensors[1]] + model.tensors.dropFirst(5)
+        let weightMap = order.map { tensor in (tensor.name, first[tensor.name] != nil ? "b.safetensors" : "a.safetensors") }
+        let index = directory.appendingPathComponent("m.safetensors.index.json")
+        try SafetensorsShards.index(weightMap: weightMap, totalSize: 0).write(to: index)
+
+        let source = try SafetensorsSource(index)
+        #expect(source.items.map(\.entry.name) == order.map(\.name))
+        #expect(try source.items.indices.map { try source.tensor(at: $0) } == order)
+        #expect(source.metadata == ["format": "pt", "extra": "x"])
+        let shards = try ["a", "b"].map { try FileBytes.read(directory.appendingPathComponent("\($0).safetensors")) }
+        #expect(source.byteCount == shards[0].count + shards[1].count)
+        #expect(try source.checksum() == (shards[0] + shards[1]).withUnsafeBytes { CRC32.checksum($0) })
+    }
+}
