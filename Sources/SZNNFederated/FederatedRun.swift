@@ -45,7 +45,7 @@ public struct FederatedRun {
 
         for round in 1...settings.rounds {
             let roundStarted = Date()
-            let relativeBound = method == .eb ? scale.relativeBound : settings.relativeBound
+            let relativeBound = method == .ebLoss ? scale.relativeBound : settings.relativeBound
             let codec = try method.codec(settings: settings, relativeBound: relativeBound)
             var updates: [[[Float]]] = []
             var losses: [Double] = []
@@ -75,7 +75,7 @@ public struct FederatedRun {
             let uploadBytes = uploads.reduce(0) { $0 + $1.byteCount } + lossBytes
             ledger.addRound(localSteps: settings.localSteps, uploadBytes: uploadBytes, downloadBytes: download.byteCount)
             let meanLoss = losses.reduce(0, +) / Double(losses.count)
-            if method == .eb { scale.observe(meanLoss: meanLoss) }
+            if method == .ebLoss { scale.observe(meanLoss: meanLoss) }
 
             try FederatedAveraging.load(replica, into: network, layout: layout)
             let accuracy = try network.accuracy(on: roundTest)
