@@ -101,6 +101,17 @@ struct FederatedRunTests {
         if method != .fedavg { #expect(result.ledger.factor > Double(tinySettings.localSteps)) }
     }
 
+    @Test func plotDrawsOneLinePerMethod() throws {
+        let data = try tinyDataset(count: 40, seed: 2)
+        let results = try [FederatedMethod.fedavg, .eb].map {
+            try FederatedRun(network: try tinyNetwork(), training: data, test: data, settings: tinySettings, method: $0).run()
+        }
+        let svg = FederatedPlot(title: "tiny <run>", results: results).svg()
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+        #expect(svg.contains(">fedavg</text>") && svg.contains(">eb</text>") && svg.contains("tiny &lt;run&gt;"))
+    }
+
     @Test(arguments: FederatedSettings.Split.allCases)
     func everyExampleGoesToOneClient(split: FederatedSettings.Split) {
         let labels = (0..<200).map { $0 % 10 }
