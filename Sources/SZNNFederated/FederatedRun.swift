@@ -66,7 +66,8 @@ public struct FederatedRun {
             }
             let average = FederatedAveraging.mean(uploads.map(\.decoded))
             let downloadInput = method.usesErrorFeedback ? serverFeedback.corrected(average) : average
-            let download = try CodedUpdate(corrected: downloadInput, layout: layout, codec: codec)
+            let downloadCodec = try method.codec(settings: settings, relativeBound: relativeBound * settings.downloadBoundScale)
+            let download = try CodedUpdate(corrected: downloadInput, layout: layout, codec: downloadCodec)
             if method.usesErrorFeedback { serverFeedback.absorb(corrected: downloadInput, sent: download.decoded) }
             replica = zip(replica, download.decoded).map { layer, delta in zip(layer, delta).map { $0 + $1 } }
             let codingSeconds = Date().timeIntervalSince(codingStarted)

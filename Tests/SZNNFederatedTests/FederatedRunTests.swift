@@ -101,6 +101,17 @@ struct FederatedRunTests {
         if method != .fedavg { #expect(result.ledger.factor > Double(tinySettings.localSteps)) }
     }
 
+    @Test func aLargerDownloadBoundSendsFewerDownloadBits() throws {
+        let data = try tinyDataset(count: 40, seed: 2)
+        let downloadBits = try [1.0, 4.0].map { scale in
+            var settings = tinySettings
+            settings.relativeBound = 0.5
+            settings.downloadBoundScale = scale
+            return try FederatedRun(network: try tinyNetwork(), training: data, test: data, settings: settings, method: .eb).run().ledger.bitsDown
+        }
+        #expect(downloadBits[1] < downloadBits[0])
+    }
+
     @Test func plotDrawsOneLinePerMethod() throws {
         let data = try tinyDataset(count: 40, seed: 2)
         let results = try [FederatedMethod.fedavg, .eb].map {

@@ -70,6 +70,9 @@ struct FederatedCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "eb and eb-loss: the (first) bound scale α; bound = α × RMS of the layer's update plus residual.")
     var relativeBound = FederatedSettings().relativeBound
 
+    @Option(name: .long, parsing: .unconditional, help: "eb and eb-loss: the download's α as a multiple of the uploads'.")
+    var downloadBoundScale = FederatedSettings().downloadBoundScale
+
     @Option(name: .long, parsing: .unconditional, help: "Test images scored after each round (the final score uses the whole test split).")
     var roundTestImages = FederatedSettings().roundTestImages
 
@@ -105,6 +108,7 @@ struct FederatedCommand: ParsableCommand {
         settings.split = split
         settings.sparseFraction = sparseFraction
         settings.relativeBound = relativeBound
+        settings.downloadBoundScale = downloadBoundScale
         settings.roundTestImages = roundTestImages
         settings.seed = seed
         return settings
