@@ -1,4 +1,5 @@
 """Writes Benchmarks/federated/results.md from the JSON logs of run.sh (argv: folder, start time, load at start and end)."""
+import glob
 import json
 import os
 import sys
@@ -55,6 +56,29 @@ for split in ["iid", "non-iid"]:
             cells += [str(hit["round"]), bits(hit["cumulative_bits_up"] + hit["cumulative_bits_down"]), f"×{hit['factor']:.0f}"] if hit else ["not reached", "-", "-"]
         print(f"| {m['method']} | " + " | ".join(cells) + " |")
     print(f"\n![accuracy against total bits, {split}]({split}.svg)\n")
+extra = sorted(glob.glob(os.path.join(folder, "download-bound", "*.json")))
+if extra:
+    print("## The download's bound (eb, iid, one run each, same settings as the iid table)\n")
+    print("The broadcast is the mean of ten sparse uploads, denser than each, so at equal α it is most of the bits. "
+          "`--download-bound-scale s` codes it at s × the uploads' α. Runs made with `sz-nn federated --methods eb "
+          "--download-bound-scale s --log …` (logs in `download-bound/`); s = 1 is the iid table's eb row.\n")
+    print("| download α / upload α | final test accuracy | bits up | bits down | factor | coding s/round |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    rows = []
+    iid = os.path.join(folder, "iid.json")
+    if os.path.exists(iid):
+        rows += [(1.0, m) for m in json.load(open(iid))["methods"] if m["method"] == "eb"]
+    for path in extra:
+        log = json.load(open(path))
+        rows += [(log["settings"].get("download_bound_scale", 1.0), m) for m in log["methods"]]
+    for scale, m in sorted(rows, key=lambda row: row[0]):
+        print(f"| {scale:g} | {m['final_test_accuracy']:.4f} | {bits(m['bits_up'])} | {bits(m['bits_down'])} | ×{m['factor']:.0f} | {m['mean_coding_seconds']:.3f} |")
+    for path in sorted(glob.glob(os.path.join(folder, "download-bound", "*.log"))):
+        if not os.path.exists(path[:-4] + ".json"):
+            lines = open(path).read().strip().split("\n")
+            rounds = [l for l in lines if " round " in l]
+            print(f"| {path.split('download-')[-1][:-4]} | failed after {len(rounds)} round(s): `{lines[-1]}` | | | | |")
+    print()
 print("## Anchors (LeNet5-Caffe on MNIST, DeepCABAC talk's federated table)\n")
 print("| method | factor | accuracy |")
 print("|---|---:|---:|")
