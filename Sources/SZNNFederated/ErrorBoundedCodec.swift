@@ -10,7 +10,7 @@ import SZNNCore
 /// and rounds, whose updates differ by orders of magnitude. The RMS is that of what is coded,
 /// not of the fresh update alone: against the fresh update the residual builds up until most of
 /// a layer crosses the bound at once, in bursts (LeNet-5, 10 iid clients, 6 rounds of 10 steps,
-/// α = 4: uploads swinging between 1.0 and 3.2 Mb a round, ×981 at 91.1 % test top-1), while
+/// α = 4: uploads swinging between 0.2 and 3.2 Mb a round, ×981 at 91.1 % test top-1), while
 /// against what is coded the share sent stays steady (α = 2: 1.0–1.4 Mb a round, ×918 at 92.6 %). Message: the bound as float32, then the tensor
 /// payload of FORMAT.md §5 (one chunk); a bound of 0 means the lossless payload.
 public struct ErrorBoundedCodec: UpdateCodec {
