@@ -58,26 +58,27 @@ for split in ["iid", "non-iid"]:
     print(f"\n![accuracy against total bits, {split}]({split}.svg)\n")
 extra = sorted(glob.glob(os.path.join(folder, "download-bound", "*.json")))
 if extra:
-    print("## The download's bound (eb, iid, one run each, same settings as the iid table)\n")
+    print("## The download's bound (eb, one run each, same settings as the split's table above)\n")
     print("The broadcast is the mean of ten sparse uploads, denser than each, so at equal α it is most of the bits. "
           "`--download-bound-scale s` codes it at s × the uploads' α. Runs made with `sz-nn federated --methods eb "
-          "--download-bound-scale s --log …` (logs in `download-bound/`); s = 1 is the iid table's eb row.\n")
-    print("| download α / upload α | final test accuracy | bits up | bits down | factor | coding s/round |")
-    print("|---:|---:|---:|---:|---:|---:|")
+          "--download-bound-scale s --log …` (logs in `download-bound/`); s = 1 is the eb row of the split's table.\n")
+    print("| split | download α / upload α | final test accuracy | bits up | bits down | factor | coding s/round |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     rows = []
-    iid = os.path.join(folder, "iid.json")
-    if os.path.exists(iid):
-        rows += [(1.0, m) for m in json.load(open(iid))["methods"] if m["method"] == "eb"]
+    for split in ["iid", "non-iid"]:
+        main = os.path.join(folder, f"{split}.json")
+        if os.path.exists(main):
+            rows += [(split, 1.0, m) for m in json.load(open(main))["methods"] if m["method"] == "eb"]
     for path in extra:
         log = json.load(open(path))
-        rows += [(log["settings"].get("download_bound_scale", 1.0), m) for m in log["methods"]]
-    for scale, m in sorted(rows, key=lambda row: row[0]):
-        print(f"| {scale:g} | {m['final_test_accuracy']:.4f} | {bits(m['bits_up'])} | {bits(m['bits_down'])} | ×{m['factor']:.0f} | {m['mean_coding_seconds']:.3f} |")
+        rows += [(log["settings"]["split"], log["settings"].get("download_bound_scale", 1.0), m) for m in log["methods"]]
+    for split, scale, m in sorted(rows, key=lambda row: (row[0], row[1])):
+        print(f"| {split} | {scale:g} | {m['final_test_accuracy']:.4f} | {bits(m['bits_up'])} | {bits(m['bits_down'])} | ×{m['factor']:.0f} | {m['mean_coding_seconds']:.3f} |")
     for path in sorted(glob.glob(os.path.join(folder, "download-bound", "*.log"))):
         if not os.path.exists(path[:-4] + ".json"):
             lines = open(path).read().strip().split("\n")
             rounds = [l for l in lines if " round " in l]
-            print(f"| {path.split('download-')[-1][:-4]} | failed after {len(rounds)} round(s): `{lines[-1]}` | | | | |")
+            print(f"| {os.path.basename(path).split('-eb-')[0]} | {path.split('download-')[-1][:-4]} | failed after {len(rounds)} round(s): `{lines[-1]}` | | | | |")
     print()
 print("## Anchors (LeNet5-Caffe on MNIST, DeepCABAC talk's federated table)\n")
 print("| method | factor | accuracy |")
