@@ -1,7 +1,10 @@
+import SZNNCore
 import SZNNEngine
 
 /// One client: its examples, its batch order, its local optimizer and its upload residual.
 struct FederatedClient {
+    /// The client's number from 0, for messages.
+    let index: Int
     let indices: [Int]
     private var generator: RandomGenerator
     private var order: [Int] = []
@@ -11,6 +14,7 @@ struct FederatedClient {
     var feedback: ErrorFeedback
 
     init(index: Int, indices: [Int], layout: ParameterLayout, settings: FederatedSettings) {
+        self.index = index
         self.indices = indices
         generator = RandomGenerator(seed: settings.seed &+ 0x434C_4945_4E54 &+ UInt64(index))
         optimizer = SGD(learningRate: settings.learningRate, momentum: settings.momentum, weightDecay: settings.weightDecay)
@@ -25,7 +29,11 @@ struct FederatedClient {
         var lossSum = 0.0
         for _ in 0..<settings.localSteps {
             let (images, labels) = dataset.batch(indices: nextBatch(size: settings.batchSize))
-            lossSum += Double(try network.trainingStep(images: images, labels: labels, optimizer: optimizer))
+            let loss = try network.trainingStep(images: images, labels: labels, optimizer: optimizer)
+            guard loss.isFinite else {
+                throw SZNNError(.invalidArgument, "client \(index + 1)'s loss diverged (\(loss))", hint: "lower --lr or --local-steps")
+            }
+            lossSum += Double(loss)
         }
         let update = try zip(layout.names, start).map { name, before in zip(try network.values(of: name), before).map { $0 - $1 } }
         return (update, lossSum / Double(settings.localSteps))

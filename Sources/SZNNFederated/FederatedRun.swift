@@ -45,7 +45,7 @@ public struct FederatedRun {
 
         for round in 1...settings.rounds {
             let roundStarted = Date()
-            let relativeBound = method == .eb ? scale.relativeBound : settings.relativeBound
+            let relativeBound = method == .ebLoss ? scale.relativeBound : settings.relativeBound
             let codec = try method.codec(settings: settings, relativeBound: relativeBound)
             var updates: [[[Float]]] = []
             var losses: [Double] = []
@@ -66,7 +66,8 @@ public struct FederatedRun {
             }
             let average = FederatedAveraging.mean(uploads.map(\.decoded))
             let downloadInput = method.usesErrorFeedback ? serverFeedback.corrected(average) : average
-            let download = try CodedUpdate(corrected: downloadInput, layout: layout, codec: codec)
+            let downloadCodec = try method.codec(settings: settings, relativeBound: relativeBound * settings.downloadBoundScale)
+            let download = try CodedUpdate(corrected: downloadInput, layout: layout, codec: downloadCodec)
             if method.usesErrorFeedback { serverFeedback.absorb(corrected: downloadInput, sent: download.decoded) }
             replica = zip(replica, download.decoded).map { layer, delta in zip(layer, delta).map { $0 + $1 } }
             let codingSeconds = Date().timeIntervalSince(codingStarted)
@@ -75,7 +76,7 @@ public struct FederatedRun {
             let uploadBytes = uploads.reduce(0) { $0 + $1.byteCount } + lossBytes
             ledger.addRound(localSteps: settings.localSteps, uploadBytes: uploadBytes, downloadBytes: download.byteCount)
             let meanLoss = losses.reduce(0, +) / Double(losses.count)
-            if method == .eb { scale.observe(meanLoss: meanLoss) }
+            if method == .ebLoss { scale.observe(meanLoss: meanLoss) }
 
             try FederatedAveraging.load(replica, into: network, layout: layout)
             let accuracy = try network.accuracy(on: roundTest)

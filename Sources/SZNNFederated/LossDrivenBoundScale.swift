@@ -1,4 +1,4 @@
-/// The self-adaptive part of the `eb` method: the bound scale α moved every round against the
+/// The self-adaptive part of the `eb-loss` method: the bound scale α moved every round against the
 /// clients' training loss.
 ///
 /// While the mean local loss keeps falling, the updates carry less than the bound can afford

@@ -101,6 +101,28 @@ struct FederatedRunTests {
         if method != .fedavg { #expect(result.ledger.factor > Double(tinySettings.localSteps)) }
     }
 
+    @Test func aLargerDownloadBoundSendsFewerDownloadBits() throws {
+        let data = try tinyDataset(count: 40, seed: 2)
+        let downloadBits = try [1.0, 4.0].map { scale in
+            var settings = tinySettings
+            settings.relativeBound = 0.5
+            settings.downloadBoundScale = scale
+            return try FederatedRun(network: try tinyNetwork(), training: data, test: data, settings: settings, method: .eb).run().ledger.bitsDown
+        }
+        #expect(downloadBits[1] < downloadBits[0])
+    }
+
+    @Test func plotDrawsOneLinePerMethod() throws {
+        let data = try tinyDataset(count: 40, seed: 2)
+        let results = try [FederatedMethod.fedavg, .eb].map {
+            try FederatedRun(network: try tinyNetwork(), training: data, test: data, settings: tinySettings, method: $0).run()
+        }
+        let svg = FederatedPlot(title: "tiny <run>", results: results).svg()
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+        #expect(svg.contains(">fedavg</text>") && svg.contains(">eb</text>") && svg.contains("tiny &lt;run&gt;"))
+    }
+
     @Test(arguments: FederatedSettings.Split.allCases)
     func everyExampleGoesToOneClient(split: FederatedSettings.Split) {
         let labels = (0..<200).map { $0 % 10 }

@@ -18,10 +18,10 @@ struct FederatedCommand: ParsableCommand {
 
         Methods (--methods, run one after the other on the same data and initial weights): fedavg \
         (32-bit, once per round), topk (DGC-style top-k, --sparse-fraction, Golomb–Rice positions, \
-        float32 values), sbc (sparse binary compression: top-k of one sign at its mean), eb-fixed \
-        (per-layer bound = α × RMS of the layer's update plus residual, DeepCABAC; α = --relative-bound) and eb \
-        (the same with α adapted every round against the clients' training loss: grows while the \
-        loss falls, shrinks when it stalls).
+        float32 values), sbc (sparse binary compression: top-k of one sign at its mean), eb \
+        (sz-nn: per-layer bound = α × RMS of the layer's update plus residual, DeepCABAC; α = \
+        --relative-bound) and eb-loss (the same with α adapted every round against the clients' \
+        training loss: grows while the loss falls, shrinks when it stalls, within [α/2, 2α]).
 
         Factor, as the DeepCABAC federated table: the bits an uncompressed synchronous SGD run \
         exchanges (every parameter at 32 bits, up and down, every local step, every client) over \
@@ -37,8 +37,8 @@ struct FederatedCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(name: .long, help: "Comma-separated methods: fedavg, topk, sbc, eb-fixed, eb.")
-    var methods = "fedavg,topk,sbc,eb-fixed,eb"
+    @Option(name: .long, help: "Comma-separated methods: fedavg, topk, sbc, eb, eb-loss.")
+    var methods = "fedavg,topk,sbc,eb,eb-loss"
 
     @Option(name: .long, parsing: .unconditional, help: "Number of clients.")
     var clients = FederatedSettings().clients
@@ -67,8 +67,11 @@ struct FederatedCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "topk and sbc: the share of each layer's values kept, in (0, 1].")
     var sparseFraction = FederatedSettings().sparseFraction
 
-    @Option(name: .long, parsing: .unconditional, help: "eb-fixed and eb: the (first) bound scale α; bound = α × RMS of the layer's update plus residual.")
+    @Option(name: .long, parsing: .unconditional, help: "eb and eb-loss: the (first) bound scale α; bound = α × RMS of the layer's update plus residual.")
     var relativeBound = FederatedSettings().relativeBound
+
+    @Option(name: .long, parsing: .unconditional, help: "eb and eb-loss: the download's α as a multiple of the uploads'.")
+    var downloadBoundScale = FederatedSettings().downloadBoundScale
 
     @Option(name: .long, parsing: .unconditional, help: "Test images scored after each round (the final score uses the whole test split).")
     var roundTestImages = FederatedSettings().roundTestImages
@@ -105,6 +108,7 @@ struct FederatedCommand: ParsableCommand {
         settings.split = split
         settings.sparseFraction = sparseFraction
         settings.relativeBound = relativeBound
+        settings.downloadBoundScale = downloadBoundScale
         settings.roundTestImages = roundTestImages
         settings.seed = seed
         return settings

@@ -45,7 +45,7 @@ extension FederatedResult {
                 "batch_size": settings.batchSize, "learning_rate": Double(settings.learningRate),
                 "momentum": Double(settings.momentum), "weight_decay": Double(settings.weightDecay),
                 "split": settings.split.rawValue, "sparse_fraction": settings.sparseFraction,
-                "relative_bound": settings.relativeBound, "round_test_images": settings.roundTestImages, "seed": settings.seed,
+                "relative_bound": settings.relativeBound, "download_bound_scale": settings.downloadBoundScale, "round_test_images": settings.roundTestImages, "seed": settings.seed,
             ] as [String: Any],
             "methods": results.map { result in
                 [
