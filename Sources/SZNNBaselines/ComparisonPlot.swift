@@ -1,4 +1,5 @@
 import Foundation
+import SZNNWorkflow
 
 /// The SVG chart of `compare --plot`: ratio (log scale) against validation accuracy loss, per method.
 ///
@@ -37,26 +38,26 @@ public struct ComparisonPlot {
 
         var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">",
                      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-                     text(width / 2 - right / 2 + left / 2, 28, ComparisonPlot.escaped(title), anchor: "middle", size: 15)]
+                     SVGMarkup.text(width / 2 - right / 2 + left / 2, 28, SVGMarkup.escaped(title), anchor: "middle", size: 15)]
         // Grid and ticks: decades labelled, 2× and 5× as light lines.
         for decade in Int(lowDecade)..<Int(highDecade) + 1 {
             for multiple in [1.0, 2, 5] where Double(decade) + log10(multiple) <= highDecade + 1e-9 {
                 let value = pow(10, Double(decade)) * multiple
                 let position = y(value)
-                parts.append(line(left, position, left + plotWidth, position, stroke: multiple == 1 ? "#cccccc" : "#eeeeee"))
-                parts.append(text(left - 6, position + 4, ComparisonPlot.label(value) + "×", anchor: "end"))
+                parts.append(SVGMarkup.line(left, position, left + plotWidth, position, stroke: multiple == 1 ? "#cccccc" : "#eeeeee"))
+                parts.append(SVGMarkup.text(left - 6, position + 4, ComparisonPlot.label(value) + "×", anchor: "end"))
             }
         }
         var tick = xMinimum
         while tick <= xMaximum + xStep / 1000 {
-            parts.append(line(x(tick), top, x(tick), top + plotHeight, stroke: "#eeeeee"))
-            parts.append(text(x(tick), top + plotHeight + 18, ComparisonPlot.label(tick), anchor: "middle"))
+            parts.append(SVGMarkup.line(x(tick), top, x(tick), top + plotHeight, stroke: "#eeeeee"))
+            parts.append(SVGMarkup.text(x(tick), top + plotHeight + 18, ComparisonPlot.label(tick), anchor: "middle"))
             tick += xStep
         }
         parts.append("<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"black\"/>")
-        parts.append("<line x1=\"\(number(x(target)))\" y1=\"\(top)\" x2=\"\(number(x(target)))\" y2=\"\(top + plotHeight)\" stroke=\"black\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\"/>")
-        parts.append(text(x(target) + 4, top + 14, "target \(ComparisonPlot.label(target)) pp", anchor: "start"))
-        parts.append(text(left + plotWidth / 2, height - 22, "validation top-1 accuracy loss (percentage points)", anchor: "middle", size: 13))
+        parts.append("<line x1=\"\(SVGMarkup.number(x(target)))\" y1=\"\(top)\" x2=\"\(SVGMarkup.number(x(target)))\" y2=\"\(top + plotHeight)\" stroke=\"black\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\"/>")
+        parts.append(SVGMarkup.text(x(target) + 4, top + 14, "target \(ComparisonPlot.label(target)) pp", anchor: "start"))
+        parts.append(SVGMarkup.text(left + plotWidth / 2, height - 22, "validation top-1 accuracy loss (percentage points)", anchor: "middle", size: 13))
         parts.append("<text x=\"22\" y=\"\(top + plotHeight / 2)\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 22 \(top + plotHeight / 2))\">compression ratio (log scale)</text>")
 
         let methods = MethodName.allCases.filter { name in rows.contains { $0.method == name } }
@@ -69,30 +70,19 @@ public struct ComparisonPlot {
             }
             for point in points {
                 let fill = point.metTarget ? color : "white"
-                parts.append("<circle cx=\"\(number(x(point.validationLoss)))\" cy=\"\(number(y(point.ratio)))\" r=\"4\" fill=\"\(fill)\" stroke=\"\(color)\" stroke-width=\"1.5\"/>")
+                parts.append("<circle cx=\"\(SVGMarkup.number(x(point.validationLoss)))\" cy=\"\(SVGMarkup.number(y(point.ratio)))\" r=\"4\" fill=\"\(fill)\" stroke=\"\(color)\" stroke-width=\"1.5\"/>")
             }
             let legendY = top + 10 + Double(position) * 22
             let legendX = left + plotWidth + 20
-            parts.append(line(legendX, legendY, legendX + 24, legendY, stroke: color, width: 1.8))
-            parts.append("<circle cx=\"\(number(legendX + 12))\" cy=\"\(number(legendY))\" r=\"4\" fill=\"\(color)\"/>")
-            parts.append(text(legendX + 32, legendY + 4, method.rawValue, anchor: "start"))
+            parts.append(SVGMarkup.line(legendX, legendY, legendX + 24, legendY, stroke: color, width: 1.8))
+            parts.append("<circle cx=\"\(SVGMarkup.number(legendX + 12))\" cy=\"\(SVGMarkup.number(legendY))\" r=\"4\" fill=\"\(color)\"/>")
+            parts.append(SVGMarkup.text(legendX + 32, legendY + 4, method.rawValue, anchor: "start"))
         }
         let noteY = top + 10 + Double(methods.count) * 22 + 10
-        parts.append(text(left + plotWidth + 20, noteY, "hollow: missed its target", anchor: "start", size: 11))
+        parts.append(SVGMarkup.text(left + plotWidth + 20, noteY, "hollow: missed its target", anchor: "start", size: 11))
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"
     }
-
-    private func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1) -> String {
-        "<line x1=\"\(number(x1))\" y1=\"\(number(y1))\" x2=\"\(number(x2))\" y2=\"\(number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(number(width))\"/>"
-    }
-
-    private func text(_ x: Double, _ y: Double, _ content: String, anchor: String, size: Int = 12) -> String {
-        "<text x=\"\(number(x))\" y=\"\(number(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\">\(content)</text>"
-    }
-
-    /// A coordinate with one decimal.
-    private func number(_ value: Double) -> String { String(format: "%.1f", value) }
 
     /// A tick step of 1, 2 or 5 times a power of ten near `rough`.
     static func niceStep(_ rough: Double) -> Double {
@@ -107,9 +97,5 @@ public struct ComparisonPlot {
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text == "-0" ? "0" : text
-    }
-
-    static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }

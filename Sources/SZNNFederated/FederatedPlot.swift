@@ -1,4 +1,5 @@
 import Foundation
+import SZNNWorkflow
 
 /// The SVG chart of `sz-nn federated --plot`: per-round test accuracy against the total bits
 /// exchanged so far (up + down, log scale), one polyline per method of the run.
@@ -37,49 +38,35 @@ public struct FederatedPlot {
 
         var parts = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">",
                      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
-                     text(left + plotWidth / 2, 28, escaped(title), anchor: "middle", size: 15)]
+                     SVGMarkup.text(left + plotWidth / 2, 28, SVGMarkup.escaped(title), anchor: "middle", size: 15)]
         for decade in Int(lowDecade)...Int(highDecade) {
             let position = x(pow(10, Double(decade)))
-            parts.append(line(left: position, top, position, top + plotHeight, stroke: "#dddddd"))
-            parts.append(text(position, top + plotHeight + 18, "1e\(decade)", anchor: "middle"))
+            parts.append(SVGMarkup.line(position, top, position, top + plotHeight, stroke: "#dddddd"))
+            parts.append(SVGMarkup.text(position, top + plotHeight + 18, "1e\(decade)", anchor: "middle"))
         }
         let yStep = (yMaximum - yMinimum) > 0.2 ? 0.1 : 0.01
         var tick = yMinimum
         while tick <= yMaximum + 1e-9 {
-            parts.append(line(left: left, y(tick), left + plotWidth, y(tick), stroke: "#eeeeee"))
-            parts.append(text(left - 6, y(tick) + 4, String(format: yStep < 0.1 ? "%.2f" : "%.1f", tick), anchor: "end"))
+            parts.append(SVGMarkup.line(left, y(tick), left + plotWidth, y(tick), stroke: "#eeeeee"))
+            parts.append(SVGMarkup.text(left - 6, y(tick) + 4, String(format: yStep < 0.1 ? "%.2f" : "%.1f", tick), anchor: "end"))
             tick += yStep
         }
         for goal in goals where goal >= yMinimum {
-            parts.append("<line x1=\"\(left)\" y1=\"\(number(y(goal)))\" x2=\"\(left + plotWidth)\" y2=\"\(number(y(goal)))\" stroke=\"black\" stroke-dasharray=\"6,4\"/>")
-            parts.append(text(left + plotWidth - 4, y(goal) - 4, String(format: "%.3f", goal), anchor: "end"))
+            parts.append("<line x1=\"\(left)\" y1=\"\(SVGMarkup.number(y(goal)))\" x2=\"\(left + plotWidth)\" y2=\"\(SVGMarkup.number(y(goal)))\" stroke=\"black\" stroke-dasharray=\"6,4\"/>")
+            parts.append(SVGMarkup.text(left + plotWidth - 4, y(goal) - 4, String(format: "%.3f", goal), anchor: "end"))
         }
         parts.append("<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"black\"/>")
         for (index, series) in points.enumerated() {
             let color = FederatedPlot.colors[index % FederatedPlot.colors.count]
-            let path = series.filter { $0.bits > 0 }.map { "\(number(x($0.bits))),\(number(y($0.accuracy)))" }.joined(separator: " ")
+            let path = series.filter { $0.bits > 0 }.map { "\(SVGMarkup.number(x($0.bits))),\(SVGMarkup.number(y($0.accuracy)))" }.joined(separator: " ")
             parts.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>")
             let legendY = top + 10 + Double(index) * 20
-            parts.append(line(left: left + plotWidth + 12, legendY, left + plotWidth + 36, legendY, stroke: color, width: 3))
-            parts.append(text(left + plotWidth + 42, legendY + 4, escaped(results[index].method.rawValue), anchor: "start"))
+            parts.append(SVGMarkup.line(left + plotWidth + 12, legendY, left + plotWidth + 36, legendY, stroke: color, width: 3))
+            parts.append(SVGMarkup.text(left + plotWidth + 42, legendY + 4, SVGMarkup.escaped(results[index].method.rawValue), anchor: "start"))
         }
-        parts.append(text(left + plotWidth / 2, height - 22, "total bits exchanged, up + down (log scale)", anchor: "middle", size: 13))
+        parts.append(SVGMarkup.text(left + plotWidth / 2, height - 22, "total bits exchanged, up + down (log scale)", anchor: "middle", size: 13))
         parts.append("<text x=\"22\" y=\"\(top + plotHeight / 2)\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 22 \(top + plotHeight / 2))\">test top-1 accuracy</text>")
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"
-    }
-
-    private func line(left x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1) -> String {
-        "<line x1=\"\(number(x1))\" y1=\"\(number(y1))\" x2=\"\(number(x2))\" y2=\"\(number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(width)\"/>"
-    }
-
-    private func text(_ x: Double, _ y: Double, _ content: String, anchor: String, size: Int = 12) -> String {
-        "<text x=\"\(number(x))\" y=\"\(number(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\">\(content)</text>"
-    }
-
-    private func number(_ value: Double) -> String { String(format: "%.1f", value) }
-
-    private func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -9,14 +9,11 @@ public struct TopKCodec: UpdateCodec {
     public let fraction: Double
 
     public init(fraction: Double) throws {
-        guard fraction > 0, fraction <= 1 else {
-            throw SZNNError(.invalidArgument, "the top-k fraction must be in (0, 1], got \(fraction)")
-        }
-        self.fraction = fraction
+        self.fraction = try SparseFraction.checked(fraction, codec: "top-k")
     }
 
     public func encode(_ values: [Float], shape: [Int]) throws -> [UInt8] {
-        let positions = TopSelection.largest(keptCount(values.count), of: values.map(\.magnitude))
+        let positions = TopSelection.largest(SparseFraction.keptCount(fraction, of: values.count), of: values.map(\.magnitude))
         var bytes = GolombRiceCoder.encode(positions: positions)
         for position in positions { bytes.appendLittleEndian(values[position].bitPattern) }
         return bytes
@@ -31,8 +28,6 @@ public struct TopKCodec: UpdateCodec {
         try reader.finish()
         return values
     }
-
-    func keptCount(_ count: Int) -> Int { max(1, Int((fraction * Double(count)).rounded())) }
 }
 
 /// Sparse binary compression (SBC-style): of the `fraction` largest positive and the `fraction`
@@ -45,14 +40,11 @@ public struct SparseBinaryCodec: UpdateCodec {
     public let fraction: Double
 
     public init(fraction: Double) throws {
-        guard fraction > 0, fraction <= 1 else {
-            throw SZNNError(.invalidArgument, "the sparse binary fraction must be in (0, 1], got \(fraction)")
-        }
-        self.fraction = fraction
+        self.fraction = try SparseFraction.checked(fraction, codec: "sparse binary")
     }
 
     public func encode(_ values: [Float], shape: [Int]) throws -> [UInt8] {
-        let kept = max(1, Int((fraction * Double(values.count)).rounded()))
+        let kept = SparseFraction.keptCount(fraction, of: values.count)
         // Non-positive keys never win a side: a side with no values of its sign keeps nothing.
         let positive = TopSelection.largest(kept, of: values.map { max($0, 0) }).filter { values[$0] > 0 }
         let negative = TopSelection.largest(kept, of: values.map { max(-$0, 0) }).filter { values[$0] < 0 }
@@ -122,4 +114,18 @@ enum TopSelection {
         }
         return values[rank]
     }
+}
+
+/// The share of a layer's values a sparse codec keeps.
+enum SparseFraction {
+    /// `fraction` when it is in (0, 1]; otherwise an error naming the codec.
+    static func checked(_ fraction: Double, codec: String) throws -> Double {
+        guard fraction > 0, fraction <= 1 else {
+            throw SZNNError(.invalidArgument, "the \(codec) fraction must be in (0, 1], got \(fraction)")
+        }
+        return fraction
+    }
+
+    /// How many of `count` values `fraction` keeps: at least one.
+    static func keptCount(_ fraction: Double, of count: Int) -> Int { max(1, Int((fraction * Double(count)).rounded())) }
 }
