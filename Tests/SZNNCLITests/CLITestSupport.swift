@@ -66,7 +66,7 @@ struct CLIHarness {
         process.currentDirectoryURL = directory
         let outputFile = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
         let errorFile = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outputFile)

@@ -98,7 +98,6 @@ enum CodecBenchmark {
 
     /// Bits per weight for each binarization and context choice (what README.md's choices rest on).
     static func tune(filter: String) throws {
-        let slow = try [(4, 7), (5, 8), (6, 10), (7, 12)].map { try AdaptationRates(fast: $0.0, slow: $0.1) }
         let variants: [(String, CABACBackend)] = [
             ("NNC: N=10 prev, bypass suffix, (4,7)", try CABACBackend(greaterCount: 10, rateCandidates: [AdaptationRates(fast: 4, slow: 7)],
                                                                       contexts: .previous, modelsSuffix: false)),
