@@ -18,8 +18,14 @@ public struct Comparison {
     public func run(target: Double) throws -> (rows: [ComparisonRow], failures: [(method: MethodName, reason: String)]) {
         var rows: [ComparisonRow] = []
         var failures: [(method: MethodName, reason: String)] = []
-        for method in methods {
+        let runStarted = Date(), report = subject.progress
+        defer { subject.progress = report }
+        for (position, method) in methods.enumerated() {
             let started = Date()
+            // Every message of this method says where the run is, so a log shows progress and an ETA.
+            let status = Self.status(position: position, count: methods.count, elapsedSeconds: started.timeIntervalSince(runStarted))
+            subject.progress = { report("\(status) \($0)") }
+            subject.progress("\(method.name.rawValue): searching")
             let evaluationsBefore = subject.evaluations
             let candidate: Candidate
             do {
@@ -40,5 +46,14 @@ public struct Comparison {
                 setting: candidate.setting))
         }
         return (rows.sorted { $0.ratio > $1.ratio }, failures)
+    }
+
+    /// "[method 3/10, ETA ~2 min]": the remaining methods at the mean time of those done so far
+    /// (methods differ widely, hence the "~"; no ETA before the first has finished).
+    static func status(position: Int, count: Int, elapsedSeconds: Double) -> String {
+        guard position > 0 else { return "[method 1/\(count)]" }
+        let remaining = elapsedSeconds / Double(position) * Double(count - position)
+        let eta = remaining < 90 ? "\(Int(remaining.rounded())) s" : "\(Int((remaining / 60).rounded())) min"
+        return "[method \(position + 1)/\(count), ETA ~\(eta)]"
     }
 }

@@ -53,8 +53,13 @@ struct ComparisonTests {
             LearnedBoundsMethod(training: training, makeOptimizer: { SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 0) },
                                 options: ComparisonTests.tinyTrainingOptions, backend: cabac, oracle: oracle, description: "1 epoch"),
         ]
+        var messages: [String] = []
+        subject.progress = { messages.append($0) }
         let (rows, failures) = try Comparison(subject: subject, methods: methods).run(target: 60)
         #expect(failures.isEmpty)
+        // Each method announces itself with its position; from the second on with an ETA.
+        #expect(messages.first == "[method 1/\(methods.count)] prune: searching")
+        #expect(messages.contains { $0.hasPrefix("[method \(methods.count)/\(methods.count), ETA ~") })
         #expect(Set(rows.map(\.method)) == Set(MethodName.allCases))
         #expect(zip(rows, rows.dropFirst()).allSatisfy { $0.ratio >= $1.ratio })
         for row in rows {
@@ -65,6 +70,13 @@ struct ComparisonTests {
         // The original weights are back in the network after all the swapping and the retraining.
         #expect(subject.network.namedTensors().map(\.values) == subject.tensors.map(\.values))
         #expect(try subject.validationAccuracy(of: [:]) == subject.baselineValidation)
+    }
+
+    @Test("the ETA is the remaining methods at the mean time of those done")
+    func status() {
+        #expect(Comparison.status(position: 0, count: 4, elapsedSeconds: 0) == "[method 1/4]")
+        #expect(Comparison.status(position: 1, count: 4, elapsedSeconds: 10) == "[method 2/4, ETA ~30 s]")
+        #expect(Comparison.status(position: 2, count: 10, elapsedSeconds: 60) == "[method 3/10, ETA ~4 min]")
     }
 
     @Test("the plot is one SVG with axis labels, a legend entry per method and the dashed target line")
