@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Thin wrappers over OpenBLAS: row-major single-precision GEMM and the thread count.
 public enum BLAS {
@@ -9,6 +10,28 @@ public enum BLAS {
 
     /// The number of threads OpenBLAS currently uses.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// Runs `body` with one-threaded GEMM, for callers that run their own workers.
+    ///
+    /// The count is process-wide: overlapping calls (from concurrent callers) share one
+    /// one-threaded period, and the count from before the first is restored after the last.
+    static func withOneThread<Result>(_ body: () throws -> Result) rethrows -> Result {
+        singleThreadLock.withLock {
+            if singleThreadUsers == 0 { savedThreadCount = threadCount; setThreadCount(1) }
+            singleThreadUsers += 1
+        }
+        defer {
+            singleThreadLock.withLock {
+                singleThreadUsers -= 1
+                if singleThreadUsers == 0 { setThreadCount(savedThreadCount) }
+            }
+        }
+        return try body()
+    }
+
+    private static let singleThreadLock = NSLock()
+    nonisolated(unsafe) private static var singleThreadUsers = 0
+    nonisolated(unsafe) private static var savedThreadCount = 1
 
     /// C = alpha · op(A) · op(B) + beta · C, all row-major; op(A) is m×k, op(B) is k×n.
     ///

@@ -38,6 +38,7 @@ public final class Conv2D: Layer {
     public var parameters: [Parameter] { [weight, bias] }
 
     public func forward(_ input: FloatTensor, mode: ForwardMode) -> FloatTensor {
+        if mode == .prediction { return predict(input) }
         let batch = input.batchSize
         let pixels = geometry.outputPixels
         let rowLength = batch * pixels
@@ -75,6 +76,44 @@ public final class Conv2D: Layer {
                                 let source = channel * rowLength + image * pixels
                                 let destination = (image * channels + channel) * pixels
                                 for pixel in 0..<pixels { out[destination + pixel] = product[source + pixel] + channelBias }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return FloatTensor(computedShape: [batch] + outputShape, values: output)
+    }
+
+    /// The forward pass one image at a time, keeping nothing for a backward.
+    ///
+    /// Each image's column matrix (patch size × output pixels) stays in cache and its GEMM
+    /// writes the image's [O, P] output in place, where the batched forward unfolds the whole
+    /// batch (megabytes for LeNet-5's first layer) and then reorders the [O, N, P] product.
+    private func predict(_ input: FloatTensor) -> FloatTensor {
+        let batch = input.batchSize
+        let pixels = geometry.outputPixels, patchSize = geometry.patchSize, channels = outputChannels
+        let imageInput = geometry.channels * geometry.inputPixels
+        var output = [Float](repeating: 0, count: batch * channels * pixels)
+        let geometry = self.geometry
+        input.values.withUnsafeBufferPointer { x in
+            weight.values.withUnsafeBufferPointer { w in
+                bias.values.withUnsafeBufferPointer { b in
+                    output.withUnsafeMutableBufferPointer { out in
+                        let (x, w, b, out) = (DisjointAccess(x), DisjointAccess(w), DisjointAccess(b), DisjointAccess(out))
+                        ImageChunks.forEach(batch: batch, work: channels * batch * pixels * patchSize) { images in
+                            var columns = [Float](repeating: 0, count: patchSize * pixels)
+                            columns.withUnsafeMutableBufferPointer { cols in
+                                for image in images {
+                                    let imageOut = UnsafeMutableBufferPointer(rebasing: out.pointer[(image * channels * pixels)..<((image + 1) * channels * pixels)])
+                                    geometry.im2col(UnsafeBufferPointer(rebasing: x.pointer[(image * imageInput)..<((image + 1) * imageInput)]), batch: 1, into: cols)
+                                    for channel in 0..<channels {
+                                        imageOut[(channel * pixels)..<((channel + 1) * pixels)].update(repeating: b.pointer[channel])
+                                    }
+                                    BLAS.gemm(transposeA: false, transposeB: false, m: channels, n: pixels, k: patchSize,
+                                              a: w.pointer, lda: patchSize, b: UnsafeBufferPointer(cols), ldb: pixels,
+                                              beta: 1, c: imageOut, ldc: pixels)
+                                }
                             }
                         }
                     }

@@ -2,6 +2,8 @@
 public enum ForwardMode: Sendable {
     case training
     case inference
+    /// Inference with no backward to follow, so layers may skip what only a backward needs.
+    case prediction
 }
 
 /// One stage of a sequential network, micrograd style: `forward`, `backward`, `parameters`.

@@ -21,7 +21,9 @@ public final class MaxPool2D: Layer {
         let kernelHeight = geometry.kernelHeight, kernelWidth = geometry.kernelWidth
         cachedInputShape = input.shape
         var output = [Float](repeating: 0, count: planes * geometry.outputPixels)
-        if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
+        // A prediction needs no gradient route: the winners are neither kept nor written.
+        let keepsWinners = mode != .prediction
+        if keepsWinners && winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
         let channels = geometry.channels, inputPixels = geometry.inputPixels, outputPixels = geometry.outputPixels
         input.values.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { out in
@@ -46,7 +48,7 @@ public final class MaxPool2D: Layer {
                                         }
                                     }
                                     out[outIndex] = bestValue
-                                    best[outIndex] = Int32(bestIndex)
+                                    if keepsWinners { best[outIndex] = Int32(bestIndex) }
                                     outIndex += 1
                                 }
                             }

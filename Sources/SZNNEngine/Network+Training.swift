@@ -2,7 +2,7 @@
 extension Network {
     /// The logits `[N, classCount]` of a batch in inference mode (running statistics, no dropout).
     public func logits(for images: FloatTensor) throws -> FloatTensor {
-        try forward(images, mode: .inference)
+        try forward(images, mode: .prediction)
     }
 
     /// The mean softmax cross-entropy of a batch and its gradient with respect to every
@@ -32,16 +32,9 @@ extension Network {
     /// Batches of about 128 are fastest on the project machine: larger ones spill the im2col
     /// buffers out of cache (batch 1000 measured 30–40 % slower for LeNet-5 and VGG-MNIST).
     public func accuracy(on dataset: Dataset, batchSize: Int = 128) throws -> Double {
-        guard batchSize > 0 else { throw EngineError(.invalidArgument, "batch size must be positive, got \(batchSize)") }
         guard dataset.count > 0 else { return 0 }
-        var correct = 0
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + batchSize, dataset.count)
-            let batch = dataset.batch(start..<end)
-            correct += try predictions(for: batch.images).enumerated().filter { $0.element == batch.labels[$0.offset] }.count
-            start = end
-        }
+        let predicted = try predictions(on: dataset, batchSize: batchSize)
+        let correct = zip(predicted, dataset.labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
         return Double(correct) / Double(dataset.count)
     }
 

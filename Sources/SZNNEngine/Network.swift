@@ -21,6 +21,8 @@ public final class Network {
     /// Every named tensor, trainable weights and buffers, in the fixed order described above.
     public let parameters: [Parameter]
     private let parameterIndex: [String: Parameter]
+    /// Copies of this network that `predictions(on:)` runs batches on beside it, made on first use.
+    var evaluationReplicas: [Network] = []
 
     /// Builds the network with seeded initial weights (He or Glorot per layer, zero biases).
     public init(configuration: NetworkConfiguration, seed: UInt64 = 0) throws {

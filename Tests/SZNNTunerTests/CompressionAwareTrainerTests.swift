@@ -67,3 +67,21 @@ struct CompressionAwareTrainerTests {
         #expect(try probe.largestFeasibleScale(of: huge, target: -101, scales: [1, 0.5]) == nil)
     }
 }
+
+@Suite("accuracy probe")
+struct AccuracyProbeTests {
+    @Test("a drop decided against a target is exact when within it, and above it when stopped early")
+    func decidedDrop() throws {
+        let (network, data, tensors) = try CompressionAwareTrainerTests.setUp()
+        let probe = try AccuracyProbe(network: network, validation: data, tensors: tensors)
+        let coarse = tensors.map { $0.scale * 4 }
+        let exact = try probe.drop(bounds: coarse)
+        #expect(try probe.drop(bounds: coarse, decidingAgainst: exact) == exact)
+        #expect(try probe.drop(bounds: coarse, decidingAgainst: 100) == exact)
+        let below = exact - 1
+        #expect(try probe.drop(bounds: coarse, decidingAgainst: below) > below)
+        #expect(probe.evaluations == 4)
+        // The weights are back after every measurement.
+        for tensor in tensors { #expect(try network.values(of: tensor.name) == tensor.values) }
+    }
+}

@@ -85,15 +85,7 @@ public struct LabelledData: Sendable {
 
     /// The top-1 class of every example of `dataset`, in order, in inference batches of `batchSize`.
     public static func predictions(of network: Network, on dataset: Dataset, batchSize: Int = 128) throws -> [Int] {
-        var predicted: [Int] = []
-        predicted.reserveCapacity(dataset.count)
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + max(1, batchSize), dataset.count)
-            predicted += try EngineBridge.translatingErrors { try network.predictions(for: dataset.batch(start..<end).images) }
-            start = end
-        }
-        return predicted
+        try EngineBridge.translatingErrors { try network.predictions(on: dataset, batchSize: max(1, batchSize)) }
     }
 
     /// The fraction of `predicted` equal to `dataset`'s labels (0 for an empty set).
