@@ -20,6 +20,7 @@ public final class MaxPool2D: Layer {
         let width = geometry.width, stride = geometry.stride
         let kernelHeight = geometry.kernelHeight, kernelWidth = geometry.kernelWidth
         cachedInputShape = input.shape
+        if mode == .prediction && kernelHeight == 2 && kernelWidth == 2 && stride == 2 { return predictPairs(input) }
         var output = [Float](repeating: 0, count: planes * geometry.outputPixels)
         // A prediction needs no gradient route: the winners are neither kept nor written.
         let keepsWinners = mode != .prediction
@@ -51,6 +52,37 @@ public final class MaxPool2D: Layer {
                                     if keepsWinners { best[outIndex] = Int32(bestIndex) }
                                     outIndex += 1
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return FloatTensor(computedShape: [input.batchSize] + outputShape, values: output)
+    }
+
+    /// 2×2 windows at stride 2 (LeNet's pooling) without winners: the general loop's bounds and
+    /// bookkeeping cost more than the four comparisons. Same values, ties and NaNs as `forward`.
+    private func predictPairs(_ input: FloatTensor) -> FloatTensor {
+        let outHeight = geometry.outputHeight, outWidth = geometry.outputWidth, width = geometry.width
+        let channels = geometry.channels, inputPixels = geometry.inputPixels, outputPixels = geometry.outputPixels
+        var output = [Float](repeating: 0, count: input.batchSize * channels * outputPixels)
+        input.values.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { out in
+                let (x, out) = (DisjointAccess(x), DisjointAccess(out))
+                ImageChunks.forEach(batch: input.batchSize, work: input.values.count) { images in
+                    let (x, out) = (x.pointer, out.pointer)
+                    for plane in (images.lowerBound * channels)..<(images.upperBound * channels) {
+                        for outRow in 0..<outHeight {
+                            let top = plane * inputPixels + 2 * outRow * width, bottom = top + width
+                            let destination = plane * outputPixels + outRow * outWidth
+                            for outColumn in 0..<outWidth {
+                                var best = x[top + 2 * outColumn]
+                                let candidates = (x[top + 2 * outColumn + 1], x[bottom + 2 * outColumn], x[bottom + 2 * outColumn + 1])
+                                best = candidates.0 > best ? candidates.0 : best
+                                best = candidates.1 > best ? candidates.1 : best
+                                best = candidates.2 > best ? candidates.2 : best
+                                out[destination + outColumn] = best
                             }
                         }
                     }
