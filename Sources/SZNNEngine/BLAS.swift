@@ -15,7 +15,7 @@ public enum BLAS {
     ///
     /// The count is process-wide: overlapping calls (from concurrent callers) share one
     /// one-threaded period, and the count from before the first is restored after the last.
-    static func withOneThread<Result>(_ body: () throws -> Result) rethrows -> Result {
+    public static func withOneThread<Result>(_ body: () throws -> Result) rethrows -> Result {
         singleThreadLock.withLock {
             if singleThreadUsers == 0 { savedThreadCount = threadCount; setThreadCount(1) }
             singleThreadUsers += 1

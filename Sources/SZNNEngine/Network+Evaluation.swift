@@ -66,17 +66,22 @@ extension Network {
     /// `count` copies of the network holding its current values (shared copy-on-write: inference
     /// only reads them), built once and kept.
     private func replicas(count: Int) throws -> [Network] {
-        while evaluationReplicas.count < count {
-            if let configuration {
-                evaluationReplicas.append(try Network(configuration: configuration))
-            } else if let graph {
-                evaluationReplicas.append(try Network(graph: graph.description))
-            }
-        }
-        for replica in evaluationReplicas.prefix(count) {
-            for (copy, original) in zip(replica.parameters, parameters) { copy.values = original.values }
-        }
+        while evaluationReplicas.count < count { evaluationReplicas.append(try copy()) }
+        for replica in evaluationReplicas.prefix(count) { replica.takeValues(of: self) }
         return Array(evaluationReplicas.prefix(count))
+    }
+
+    /// A network of the same architecture holding this one's current values (weights and buffers),
+    /// for running it on another thread: a network keeps per-batch scratch, so one is not shared.
+    public func copy() throws -> Network {
+        let copy = if let configuration { try Network(configuration: configuration) } else { try Network(graph: graph!.description) }
+        copy.takeValues(of: self)
+        return copy
+    }
+
+    /// Shares `other`'s values (copy-on-write, so nothing is copied until one side changes them).
+    private func takeValues(of other: Network) {
+        for (mine, theirs) in zip(parameters, other.parameters) { mine.values = theirs.values }
     }
 }
 

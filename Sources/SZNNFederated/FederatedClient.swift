@@ -1,3 +1,4 @@
+import Foundation
 import SZNNCore
 import SZNNEngine
 
@@ -22,10 +23,11 @@ struct FederatedClient {
     }
 
     /// Trains `localSteps` steps from `start` on this client's examples (the shared `network` is
-    /// loaded with `start` first); returns weights − start per layer and the steps' mean loss.
+    /// loaded with `start` first) at round `round`'s learning rate; returns weights − start per layer and the steps' mean loss.
     mutating func train(network: Network, from start: [[Float]], layout: ParameterLayout, dataset: Dataset,
-                        settings: FederatedSettings) throws -> (update: [[Float]], meanLoss: Double) {
+                        settings: FederatedSettings, round: Int) throws -> (update: [[Float]], meanLoss: Double) {
         try FederatedAveraging.load(start, into: network, layout: layout)
+        optimizer.learningRate = settings.learningRate * pow(settings.learningRateDecay, Float(round - 1))
         var lossSum = 0.0
         for _ in 0..<settings.localSteps {
             let (images, labels) = dataset.batch(indices: nextBatch(size: settings.batchSize))

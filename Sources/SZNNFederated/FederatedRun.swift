@@ -42,18 +42,17 @@ public struct FederatedRun {
         let roundTest = try test.subset(indices: Array(0..<min(settings.roundTestImages, test.count)), name: "test subset")
         var records: [RoundRecord] = []
         let started = Date()
+        // Clients train side by side, one network copy per worker. Not with buffers (BatchNorm
+        // statistics), which the clients would otherwise carry from one to the next per copy.
+        let workers = network.buffers.isEmpty ? min(ParallelMap.threadCount, settings.clients) : 1
+        let networks = try [network] + (1..<max(workers, 1)).map { _ in try network.copy() }
 
         for round in 1...settings.rounds {
             let roundStarted = Date()
             let relativeBound = method == .ebLoss ? scale.relativeBound : settings.relativeBound
             let codec = try method.codec(settings: settings, relativeBound: relativeBound)
-            var updates: [[[Float]]] = []
-            var losses: [Double] = []
-            for index in clients.indices {
-                let (update, loss) = try clients[index].train(network: network, from: replica, layout: layout, dataset: training, settings: settings)
-                updates.append(update)
-                losses.append(loss)
-            }
+            let trained = try train(&clients, from: replica, on: networks, layout: layout, round: round)
+            let (updates, losses) = (trained.map(\.update), trained.map(\.meanLoss))
 
             let codingStarted = Date()
             let corrected = zip(clients, updates).map { method.usesErrorFeedback ? $0.feedback.corrected($1) : $1 }
@@ -92,6 +91,28 @@ public struct FederatedRun {
         }
         let finalAccuracy = try network.accuracy(on: test)
         return FederatedResult(method: method, rounds: records, finalTestAccuracy: finalAccuracy, testImages: test.count, ledger: ledger)
+    }
+}
+
+extension FederatedRun {
+    /// Every client's local training from `start`, in client order: client i on `networks[i % networks.count]`,
+    /// with one-threaded GEMM when the networks run side by side.
+    func train(_ clients: inout [FederatedClient], from start: [[Float]], on networks: [Network], layout: ParameterLayout,
+               round: Int) throws -> [(update: [[Float]], meanLoss: Double)] {
+        let snapshot = clients
+        let work = {
+            try ParallelMap.map(networks.count) { worker in
+                try stride(from: worker, to: snapshot.count, by: networks.count).map { index in
+                    var client = snapshot[index]
+                    let (update, loss) = try client.train(network: networks[worker], from: start, layout: layout, dataset: self.training,
+                                                          settings: self.settings, round: round)
+                    return (index: index, client: client, update: update, meanLoss: loss)
+                }
+            }
+        }
+        let results = try (networks.count > 1 ? BLAS.withOneThread(work) : work()).flatMap { $0 }.sorted { $0.index < $1.index }
+        clients = results.map(\.client)
+        return results.map { ($0.update, $0.meanLoss) }
     }
 }
 

@@ -18,6 +18,9 @@ public struct FederatedSettings: Sendable {
     /// Three times LeNet-5's configured 0.01: averaging ten clients calms the steps (measured,
     /// FedAvg 3 rounds × 50 steps: 97.97 % test top-1 against 96.73 % at 0.01).
     public var learningRate: Float = 0.03
+    /// The factor the clients' learning rate is multiplied by after every round (1: constant);
+    /// round r trains at learningRate · learningRateDecay^(r − 1).
+    public var learningRateDecay: Float = 1
     public var momentum: Float = 0.9
     public var weightDecay: Float = 0.0005
     public var split = Split.iid
@@ -47,6 +50,7 @@ public struct FederatedSettings: Sendable {
         if localSteps < 1 { throw reject("--local-steps must be at least 1") }
         if batchSize < 1 { throw reject("--batch-size must be at least 1") }
         if !(learningRate > 0) { throw reject("--lr must be positive") }
+        if !(learningRateDecay > 0 && learningRateDecay <= 1) { throw reject("--lr-decay must be in (0, 1]") }
         if !(momentum >= 0) || !(weightDecay >= 0) { throw reject("--momentum and --weight-decay must be non-negative") }
         if !(sparseFraction > 0 && sparseFraction <= 1) { throw reject("--sparse-fraction must be in (0, 1]") }
         if !(relativeBound >= 0 && relativeBound.isFinite) { throw reject("--relative-bound must be finite and >= 0") }
@@ -57,7 +61,7 @@ public struct FederatedSettings: Sendable {
     /// One line for logs and reports.
     public var summary: String {
         "\(clients) clients (\(split.rawValue)), \(rounds) rounds × \(localSteps) local steps of batch \(batchSize), "
-            + "SGD lr \(learningRate) momentum \(momentum) weight decay \(weightDecay), top-k/SBC fraction \(sparseFraction), "
+            + "SGD lr \(learningRate)\(learningRateDecay < 1 ? " × \(learningRateDecay)/round" : "") momentum \(momentum) weight decay \(weightDecay), top-k/SBC fraction \(sparseFraction), "
             + "α₀ \(relativeBound) (download × \(downloadBoundScale)), seed \(seed)"
     }
 }

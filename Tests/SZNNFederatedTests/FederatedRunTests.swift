@@ -101,6 +101,41 @@ struct FederatedRunTests {
         if method != .fedavg { #expect(result.ledger.factor > Double(tinySettings.localSteps)) }
     }
 
+    @Test func clientsTrainedSideBySideGiveTheRunOfClientsOneAfterAnother() throws {
+        let data = try tinyDataset(count: 60, seed: 4)
+        var settings = tinySettings
+        settings.clients = 3
+        let saved = ParallelMap.threadCount
+        defer { ParallelMap.threadCount = saved }
+        let runs = try [1, 2, 3].map { threads in
+            ParallelMap.threadCount = threads
+            let network = try tinyNetwork()
+            let result = try FederatedRun(network: network, training: data, test: data, settings: settings, method: .eb).run()
+            return (result.rounds.map(\.testAccuracy), result.ledger.bitsUp, result.ledger.bitsDown, network.namedTensors())
+        }
+        for run in runs.dropFirst() {
+            #expect(run.0 == runs[0].0 && run.1 == runs[0].1 && run.2 == runs[0].2)
+            #expect(run.3 == runs[0].3, "the final weights depend on how many clients trained at once")
+        }
+    }
+
+    @Test func theLearningRateDecaysEveryRound() throws {
+        let data = try tinyDataset(count: 40, seed: 2)
+        var settings = tinySettings
+        settings.rounds = 3
+        let final = try [1, 0.5].map { (decay: Float) -> [NamedTensor] in
+            settings.learningRateDecay = decay
+            let network = try tinyNetwork()
+            _ = try FederatedRun(network: network, training: data, test: data, settings: settings, method: .fedavg).run()
+            return network.namedTensors()
+        }
+        #expect(final[0] != final[1])
+        for bad: Float in [0, 1.5, -1] {
+            settings.learningRateDecay = bad
+            #expect(throws: SZNNError.self) { try settings.validate() }
+        }
+    }
+
     @Test func aLargerDownloadBoundSendsFewerDownloadBits() throws {
         let data = try tinyDataset(count: 40, seed: 2)
         let downloadBits = try [1.0, 4.0].map { scale in

@@ -55,6 +55,9 @@ struct FederatedCommand: ParsableCommand {
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "The clients' SGD learning rate.")
     var learningRate = FederatedSettings().learningRate
 
+    @Option(name: .customLong("lr-decay"), parsing: .unconditional, help: "The factor the learning rate is multiplied by after every round, in (0, 1]; 1 keeps it constant.")
+    var learningRateDecay = FederatedSettings().learningRateDecay
+
     @Option(name: .long, parsing: .unconditional, help: "The clients' SGD momentum.")
     var momentum = FederatedSettings().momentum
 
@@ -103,6 +106,7 @@ struct FederatedCommand: ParsableCommand {
         settings.localSteps = localSteps
         settings.batchSize = batchSize
         settings.learningRate = learningRate
+        settings.learningRateDecay = learningRateDecay
         settings.momentum = momentum
         settings.weightDecay = weightDecay
         settings.split = split

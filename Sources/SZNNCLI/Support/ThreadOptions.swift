@@ -7,7 +7,7 @@ import SZNNEngine
 struct ThreadOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Worker threads for coding, tuning and GEMM (default: the machine's cores).",
-        discussion: "Results do not depend on it: every job is independent and written to its own place.",
+        discussion: "Coded files at a fixed bound do not depend on it: every coding job is independent and written to its own place. Training and tuning run OpenBLAS GEMMs whose rounding can change with the count, so trained weights and tuned bounds may differ in their last bits between counts (runs with the same count are reproducible).",
         valueName: "count"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
