@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // glibc's mallopt, for the command-line process only (libc, nothing to install).
+        .systemLibrary(name: "CMalloc"),
 
         // Tensors, dtypes, error bounds, predictors, quantizer, backend protocol, container, model I/O.
         .target(name: "SZNNCore", dependencies: ["CZlib"]),
@@ -59,7 +61,7 @@ let package = Package(
             "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner", "SZNNBaselines", "SZNNWorkflow", "SZNNFederated",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),
+        .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI", .target(name: "CMalloc", condition: .when(platforms: [.linux]))]),
         // The codec benchmark (Benchmarks/codec/README.md); kept out of the test path.
         .executableTarget(name: "SZNNBench", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNZstd", "SZNNTestSupport"], path: "Benchmarks/codec/Sources"),
 

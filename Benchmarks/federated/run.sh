@@ -6,7 +6,8 @@
 # CLIENTS [10], ROUND_TEST_IMAGES [2000], SPLITS ["iid non-iid"], METHODS [fedavg,topk,sbc,eb,eb-loss],
 # NONIID_METHODS [fedavg,sbc,eb], IID_EXTRA [] and NONIID_EXTRA [--lr 0.01]: more options
 # per split (non-iid clients diverge at the default lr 0.03 with 50 local steps on two classes),
-# DOWNLOAD_SCALES ["1.5 2"]: the eb runs with a larger download bound.
+# DOWNLOAD_SCALES ["1.5 2"]: the eb runs with a larger download bound; OUT [Benchmarks/federated]:
+# where the logs, plots and results.md go.
 set -euo pipefail
 ROUNDS=${ROUNDS:-12}
 LOCAL_STEPS=${LOCAL_STEPS:-50}
@@ -17,7 +18,8 @@ METHODS=${METHODS:-fedavg,topk,sbc,eb,eb-loss}
 NONIID_METHODS=${NONIID_METHODS:-fedavg,sbc,eb}
 IID_EXTRA=${IID_EXTRA:-}
 NONIID_EXTRA=${NONIID_EXTRA:---lr 0.01}
-out=Benchmarks/federated
+out=${OUT:-Benchmarks/federated}
+mkdir -p "$out"
 bin=.build/release/sz-nn
 [ -x "$bin" ] || swift build -c release --product sz-nn >&2
 common=(--clients "$CLIENTS" --rounds "$ROUNDS" --local-steps "$LOCAL_STEPS" --round-test-images "$ROUND_TEST_IMAGES")
@@ -37,5 +39,5 @@ for scale in ${DOWNLOAD_SCALES:-1.5 2}; do
         --log "$out/download-bound/iid-eb-download-$scale.json" > "$out/download-bound/iid-eb-download-$scale.txt" \
         2> "$out/download-bound/iid-eb-download-$scale.log" || true  # a diverging run leaves its log only; results.md says so
 done
-python3 "$out/results_table.py" "$out" "$started" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$out/results.md"
+python3 Benchmarks/federated/results_table.py "$out" "$started" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" > "$out/results.md"
 echo "wrote $out/results.md" >&2

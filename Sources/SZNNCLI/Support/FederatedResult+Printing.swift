@@ -42,7 +42,7 @@ extension FederatedResult {
             "model": model,
             "settings": [
                 "clients": settings.clients, "rounds": settings.rounds, "local_steps": settings.localSteps,
-                "batch_size": settings.batchSize, "learning_rate": Double(settings.learningRate),
+                "batch_size": settings.batchSize, "learning_rate": Double(settings.learningRate), "learning_rate_decay": Double(settings.learningRateDecay),
                 "momentum": Double(settings.momentum), "weight_decay": Double(settings.weightDecay),
                 "split": settings.split.rawValue, "sparse_fraction": settings.sparseFraction,
                 "relative_bound": settings.relativeBound, "download_bound_scale": settings.downloadBoundScale, "round_test_images": settings.roundTestImages, "seed": settings.seed,
