@@ -17,11 +17,17 @@ public struct LinearQuantizer: Sendable {
         self.radius = radius
     }
 
-    /// The reconstruction both encoder and decoder compute (q = 0 short-circuits so that a
-    /// huge bound, where 2·bound overflows to infinity, still reconstructs the prediction).
+    /// The reconstruction both encoder and decoder compute (q = 0 gives the prediction itself,
+    /// so that a huge bound, where 2·bound overflows to infinity, still reconstructs it).
+    ///
+    /// Both values are computed and one is selected by a bit mask: as a conditional the
+    /// compiler branched on q = 0, which at coarse bounds (most indices zero, at random) was
+    /// the quantization loop's most mispredicted branch.
     @inline(__always)
     static func reconstruction(prediction: Double, index: Int32, bound: Double) -> Double {
-        index == 0 ? prediction : prediction + 2 * bound * Double(index)
+        let shifted = prediction + 2 * bound * Double(index)
+        let keepsPrediction: UInt64 = 0 &- UInt64(truncatingIfNeeded: index == 0 ? 1 : 0)
+        return Double(bitPattern: (prediction.bitPattern & keepsPrediction) | (shifted.bitPattern & ~keepsPrediction))
     }
 
     /// Quantizes elements `range` of the little-endian `raw` buffer of `dtype`.
@@ -67,9 +73,10 @@ public struct LinearQuantizer: Sendable {
                 let scaled = (value - prediction) / (2 * bound)
                 // NaN (NaN input, or 0/0 at bound 0) fails the `<=` and escapes, as does ±Inf.
                 if value.isFinite, scaled.magnitude <= radius {
-                    // Adding and subtracting 1.5·2^52 rounds to nearest-even without a libm call
-                    // (exact for |scaled| <= radius < 2^51).
-                    let candidate = Int32((scaled + 0x1.8p52) - 0x1.8p52)
+                    // Adding 1.5·2^52 rounds to nearest-even without a libm call (exact for
+                    // |scaled| <= radius < 2^31): the sum's low 32 mantissa bits are then the
+                    // rounded value in two's complement, read without a checked conversion.
+                    let candidate = Int32(truncatingIfNeeded: (scaled + 0x1.8p52).bitPattern)
                     let bits = S.bits(of: LinearQuantizer.reconstruction(prediction: prediction, index: candidate, bound: bound))
                     let back = S.value(ofBits: bits)
                     // A zero keeps its sign, and −0.0 comes back as exactly −0.0: a neighbour-based
