@@ -58,7 +58,7 @@ struct ArithmeticDecoder {
         let isLPS = value >= scaledRange
         let kept = isLPS ? lps : mpsRange
         // Truncating conversions: a checked one costs a compare and a trap branch per bin.
-        let shift = UInt32(truncatingIfNeeded: renormalizationShift(lps: lps, mps: mpsRange, isLPS: isLPS))
+        let shift = UInt32(truncatingIfNeeded: kept.leadingZeroBitCount &- 23)
         value = (isLPS ? value &- scaledRange : value) &<< shift
         range = kept &<< shift
         bitsNeeded &+= Int32(truncatingIfNeeded: shift)

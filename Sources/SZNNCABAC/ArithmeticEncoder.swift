@@ -21,19 +21,6 @@ func lpsRange(range: UInt32, probabilityOfOne: UInt32) -> (lps: UInt32, mostProb
     return (scaled == 0 ? 1 : scaled, mostProbable)
 }
 
-/// The renormalization shift after a bin: the leading zeros of the kept interval beyond 23.
-///
-/// Both candidates are computed before the choice, so that the leading-zero count of the LPS
-/// range runs in parallel with the MPS/LPS decision instead of after it on the range's
-/// dependency chain. The MPS range is at least half the range (the LPS probability is at most
-/// 1/2), hence at least 128, and needs a shift of 0 or 1: one comparison.
-@inline(__always)
-func renormalizationShift(lps: UInt32, mps: UInt32, isLPS: Bool) -> Int {
-    let lpsShift = lps.leadingZeroBitCount &- 23
-    let mpsShift = mps < 256 ? 1 : 0
-    return isLPS ? lpsShift : mpsShift
-}
-
 /// The binary arithmetic encoder: the HEVC engine (9-bit range, byte-wise output with carry
 /// propagation through a run of buffered 0xFF bytes) with multiplicative LPS ranges.
 ///
@@ -68,7 +55,7 @@ struct ArithmeticEncoder: BinSink {
         let mpsRange = range &- lps
         let isLPS = bin != mostProbable
         let kept = isLPS ? lps : mpsRange
-        let shift = renormalizationShift(lps: lps, mps: mpsRange, isLPS: isLPS)
+        let shift = kept.leadingZeroBitCount &- 23
         // Truncating conversions: a checked one costs a compare and a trap branch per bin.
         low = (low &+ (isLPS ? UInt64(mpsRange) : 0)) &<< UInt64(truncatingIfNeeded: shift)
         range = kept &<< UInt32(truncatingIfNeeded: shift)
@@ -115,24 +102,17 @@ struct ArithmeticEncoder: BinSink {
 
     @inline(__always)
     private mutating func put(_ byte: UInt8) {
-        if byteCount == capacity {
-            output = ArithmeticEncoder.grown(output, count: byteCount, capacity: capacity)
-            capacity *= 2
-        }
+        if byteCount == capacity { grow() }
         output[byteCount] = byte
         byteCount &+= 1
     }
 
-    /// A buffer of twice `capacity` holding the first `count` bytes of `buffer`, which is freed.
-    ///
-    /// Static, with plain arguments: a mutating call would take the encoder's address and keep
-    /// its state out of registers in the caller's bin loop.
-    @inline(never)
-    private static func grown(_ buffer: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int) -> UnsafeMutablePointer<UInt8> {
+    private mutating func grow() {
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: buffer, count: count)
-        buffer.deallocate()
-        return larger
+        larger.moveInitialize(from: output, count: byteCount)
+        output.deallocate()
+        output = larger
+        capacity *= 2
     }
 
     /// Flushes the state: the carry, the buffered bytes, then every remaining bit of `low`
