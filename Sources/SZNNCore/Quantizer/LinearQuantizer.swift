@@ -17,17 +17,11 @@ public struct LinearQuantizer: Sendable {
         self.radius = radius
     }
 
-    /// The reconstruction both encoder and decoder compute (q = 0 gives the prediction itself,
-    /// so that a huge bound, where 2·bound overflows to infinity, still reconstructs it).
-    ///
-    /// Both values are computed and one is selected by a bit mask: as a conditional the
-    /// compiler branched on q = 0, which at coarse bounds (most indices zero, at random) was
-    /// the quantization loop's most mispredicted branch.
+    /// The reconstruction both encoder and decoder compute (q = 0 short-circuits so that a
+    /// huge bound, where 2·bound overflows to infinity, still reconstructs the prediction).
     @inline(__always)
     static func reconstruction(prediction: Double, index: Int32, bound: Double) -> Double {
-        let shifted = prediction + 2 * bound * Double(index)
-        let keepsPrediction: UInt64 = 0 &- UInt64(truncatingIfNeeded: index == 0 ? 1 : 0)
-        return Double(bitPattern: (prediction.bitPattern & keepsPrediction) | (shifted.bitPattern & ~keepsPrediction))
+        index == 0 ? prediction : prediction + 2 * bound * Double(index)
     }
 
     /// Quantizes elements `range` of the little-endian `raw` buffer of `dtype`.
