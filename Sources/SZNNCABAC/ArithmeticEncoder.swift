@@ -56,8 +56,9 @@ struct ArithmeticEncoder: BinSink {
         let isLPS = bin != mostProbable
         let kept = isLPS ? lps : mpsRange
         let shift = kept.leadingZeroBitCount &- 23
-        low = (low &+ (isLPS ? UInt64(mpsRange) : 0)) &<< UInt64(shift)
-        range = kept &<< UInt32(shift)
+        // Truncating conversions: a checked one costs a compare and a trap branch per bin.
+        low = (low &+ (isLPS ? UInt64(mpsRange) : 0)) &<< UInt64(truncatingIfNeeded: shift)
+        range = kept &<< UInt32(truncatingIfNeeded: shift)
         bitsLeft &-= shift
         models.update(context, bin)
         if bitsLeft < 12 { writeOut() }

@@ -104,20 +104,6 @@ public struct ContextLayout: Sendable, Hashable {
         }
         sink.encodeBypass(bits: suffix, count: remaining)
     }
-
-    /// Reads a `length`-bit suffix written by `encodeSuffix`.
-    @inline(__always)
-    func decodeSuffix(length: Int, from decoder: inout ArithmeticDecoder) -> UInt32 {
-        var suffix: UInt32 = 0
-        var remaining = length
-        if modelsSuffix {
-            for bit in 0..<min(length, ContextLayout.modelledSuffixBits) {
-                remaining &-= 1
-                suffix = suffix &<< 1 | (decoder.decodeBin(context: suffixContext(prefixLength: length, bit: bit)) ? 1 : 0)
-            }
-        }
-        return suffix &<< UInt32(remaining) | decoder.decodeBypass(count: remaining)
-    }
 }
 
 /// Emits the bins of `indices[range]` into `sink`; neighbours are read from the whole buffer.
@@ -159,7 +145,11 @@ func binarize<Sink: BinSink>(_ indices: UnsafeBufferPointer<Int32>, range: Range
 
 /// Decodes `output.count` indices; mirrors `binarize`. Throws `.corruptPayload` when the stream
 /// runs past its end or decodes to an index outside Int32.
-func debinarize(_ decoder: inout ArithmeticDecoder, layout: ContextLayout, into output: UnsafeMutableBufferPointer<Int32>) throws {
+func debinarize(_ stream: inout ArithmeticDecoder, layout: ContextLayout, into output: UnsafeMutableBufferPointer<Int32>) throws {
+    // A local copy: through the inout parameter every bin loaded and stored the decoder state,
+    // since the context-state stores might alias it.
+    var decoder = stream
+    defer { stream = decoder }
     let rowLength = layout.rowLength
     let greaterCount = layout.greaterCount
     var previous: Int32 = 0
@@ -183,8 +173,18 @@ func debinarize(_ decoder: inout ArithmeticDecoder, layout: ContextLayout, into 
                         throw SZNNError(.corruptPayload, "cabac stream has an Exp-Golomb prefix longer than \(ContextLayout.maximumPrefix) at index \(position)")
                     }
                 }
-                let suffix = Int64(layout.decodeSuffix(length: prefixLength, from: &decoder))
-                magnitude = (Int64(1) << Int64(prefixLength)) &+ suffix &+ Int64(greaterCount)
+                // The suffix `encodeSuffix` wrote, decoded here rather than in a method: the
+                // compiler did not inline one, and the call kept the decoder out of registers.
+                var suffix: UInt32 = 0
+                var remaining = prefixLength
+                if layout.modelsSuffix {
+                    for bit in 0..<min(prefixLength, ContextLayout.modelledSuffixBits) {
+                        remaining &-= 1
+                        suffix = suffix &<< 1 | (decoder.decodeBin(context: layout.suffixContext(prefixLength: prefixLength, bit: bit)) ? 1 : 0)
+                    }
+                }
+                suffix = suffix &<< UInt32(remaining) | decoder.decodeBypass(count: remaining)
+                magnitude = (Int64(1) << Int64(prefixLength)) &+ Int64(suffix) &+ Int64(greaterCount)
             }
             let signed = negative ? -magnitude : magnitude
             guard let value = Int32(exactly: signed) else {

@@ -77,6 +77,7 @@ public struct CABACBackend: EntropyBackend {
         let models = ContextModels(contextCount: layout.contextCount, rates: rates)
         defer { models.deallocate() }
         var decoder = ArithmeticDecoder(payload, start: 2, models: models)
+        defer { decoder.deallocate() }
         return try [Int32](unsafeUninitializedCapacity: count) { output, initialized in
             // Zero first so that a throw leaves initialized memory behind.
             output.initialize(repeating: 0)

@@ -48,6 +48,7 @@ enum CABACLossless {
         let models = ContextModels(contextCount: lanes * 256, rates: rates)
         defer { models.deallocate() }
         var decoder = ArithmeticDecoder(payload, start: 1, models: models)
+        defer { decoder.deallocate() }
         var output = [UInt8](repeating: 0, count: byteCount)
         for position in 0..<byteCount {
             let lane = (position & (lanes - 1)) << 8

@@ -67,9 +67,10 @@ public struct LinearQuantizer: Sendable {
                 let scaled = (value - prediction) / (2 * bound)
                 // NaN (NaN input, or 0/0 at bound 0) fails the `<=` and escapes, as does ±Inf.
                 if value.isFinite, scaled.magnitude <= radius {
-                    // Adding and subtracting 1.5·2^52 rounds to nearest-even without a libm call
-                    // (exact for |scaled| <= radius < 2^51).
-                    let candidate = Int32((scaled + 0x1.8p52) - 0x1.8p52)
+                    // Adding 1.5·2^52 rounds to nearest-even without a libm call (exact for
+                    // |scaled| <= radius < 2^31): the sum's low 32 mantissa bits are then the
+                    // rounded value in two's complement, read without a checked conversion.
+                    let candidate = Int32(truncatingIfNeeded: (scaled + 0x1.8p52).bitPattern)
                     let bits = S.bits(of: LinearQuantizer.reconstruction(prediction: prediction, index: candidate, bound: bound))
                     let back = S.value(ofBits: bits)
                     // A zero keeps its sign, and −0.0 comes back as exactly −0.0: a neighbour-based
