@@ -12,8 +12,14 @@ public enum ModelCodec {
     /// shape is coded as a delta against it (its bound still holds for `model`'s values); tensors
     /// added, lossless or reshaped are coded standalone. The container then records the digest of
     /// the base tensors used, and is written as version 3; with no delta it is a v1/v2 file.
+    ///
+    /// With `standaloneFallback`, every delta is coded standalone as well and the smaller record
+    /// kept: a tensor that changed wholesale (a re-initialised head of the same shape) codes
+    /// smaller on its own than as its difference from the base. The bound holds either way, but
+    /// the two reconstructions differ, so a caller whose accuracy was measured on the delta's
+    /// reconstruction (the tuner) turns it off.
     public static func compress(_ model: Model, plan: CompressionPlan, backend: any EntropyBackend,
-                                metadata: [String: Any] = [:], base: Model? = nil,
+                                metadata: [String: Any] = [:], base: Model? = nil, standaloneFallback: Bool = true,
                                 choosePredictor: ((Tensor, TensorSettings) throws -> PredictorKind)? = nil,
                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> Container {
         var fullMetadata = metadata
@@ -26,8 +32,17 @@ public enum ModelCodec {
             base?[tensor.name].flatMap { $0.dtype == tensor.dtype && $0.shape == tensor.shape ? $0 : nil }
         }
         progress(0, model.tensors.count)
-        let coded = try records(model.tensors, baseTensors: baseTensors, plan: plan, backend: backend,
+        var coded = try records(model.tensors, baseTensors: baseTensors, plan: plan, backend: backend,
                                 choosePredictor: choosePredictor, progress: progress)
+        let deltas = coded.indices.filter { coded[$0].storage == .delta }
+        if standaloneFallback && !deltas.isEmpty {
+            let standalone = try records(deltas.map { model.tensors[$0] }, baseTensors: deltas.map { _ in nil }, plan: plan,
+                                         backend: backend, choosePredictor: choosePredictor, progress: { _, _ in })
+            for (record, position) in zip(standalone, deltas)
+            where ContainerEncoder.encodeRecord(record).count < ContainerEncoder.encodeRecord(coded[position]).count {
+                coded[position] = record
+            }
+        }
         let usedBase = coded.indices.compactMap { coded[$0].storage == .delta ? baseTensors[$0] : nil }
         return Container(metadata: fullMetadata, records: coded, graph: model.graph,
                          base: usedBase.isEmpty ? nil : BaseReference(covering: usedBase))

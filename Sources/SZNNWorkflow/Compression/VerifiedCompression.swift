@@ -48,8 +48,9 @@ public struct VerifiedCompression {
     /// Codes `model` with `tensors` at `bounds`, encodes the container and decodes those bytes.
     public func encode(_ model: Model, tensors: [TunedTensor], bounds: [Double], metadata: [String: Any] = [:],
                        fileName: String) throws -> Encoded {
+        // No standalone fallback: the tuner measured the deltas' reconstructions, and the file must be what it measured.
         let container = try ModelCodec.compress(model, plan: try plan(tensors: tensors, bounds: bounds), backend: backend, metadata: metadata,
-                                                base: base)
+                                                base: base, standaloneFallback: false)
         let bytes = try ContainerEncoder.encode(container)
         let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(bytes, fileName: fileName), backends: try Backends.all(),
                                                 fileName: fileName, base: base)

@@ -45,6 +45,27 @@ struct DeltaCodingTests {
         #expect(delta * 2 < standalone, "delta \(delta) bytes, standalone \(standalone)")
     }
 
+    @Test("a tensor that changed wholesale is coded standalone when that is smaller, and the file still decodes within its bounds")
+    func standaloneFallback() throws {
+        let base = try DeltaTestSupport.base()
+        var tensors = try DeltaTestSupport.update(of: base, scale: 1e-3, seed: 12).tensors
+        // A re-initialised layer: new values of the same shape, as far from the base as from zero.
+        tensors[0] = try DeltaTestSupport.tensor("fc1.weight", shape: [64, 100], seed: 99)
+        let update = Model(tensors: tensors)
+        let backend = try #require(try BoundTestSupport.allBackends()[.cabac])
+        let plan = DeltaTestSupport.plan(Self.bound)
+        let fallback = try ModelCodec.compress(update, plan: plan, backend: backend, base: base)
+        let deltasOnly = try ModelCodec.compress(update, plan: plan, backend: backend, base: base, standaloneFallback: false)
+        #expect(fallback.records[0].storage != .delta && fallback.records[1].storage == .delta && fallback.records[2].storage == .delta)
+        #expect(deltasOnly.records[0].storage == .delta)
+        let (fallbackBytes, deltaBytes) = (try ContainerEncoder.encode(fallback), try ContainerEncoder.encode(deltasOnly))
+        #expect(fallbackBytes.count < deltaBytes.count, "with the fallback \(fallbackBytes.count) bytes, deltas only \(deltaBytes.count)")
+        #expect(fallback.base == BaseReference(covering: [base.tensors[1], base.tensors[2]]), "the digest covers the tensors still coded as deltas")
+        let decoded = try ModelCodec.decompress(try ContainerDecoder.decode(fallbackBytes, fileName: "update.sznn"),
+                                                backends: try BoundTestSupport.allBackends(), base: base)
+        Self.expectBoundsHeld(update, decoded, fallback)
+    }
+
     @Test("no base is E701, another base E702, a base lacking a used tensor E702")
     func wrongOrMissingBase() throws {
         let base = try DeltaTestSupport.base()
