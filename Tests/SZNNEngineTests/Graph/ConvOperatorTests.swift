@@ -102,6 +102,9 @@ import Testing
         let expected = Self.directConvolution(x, w, bias: bias, group: testCase.group, strides: testCase.strides,
                                               pads: Self.explicitPads(testCase), dilations: testCase.dilations)
         let y = try ConvOperator(testCase.node()).forward(inputs, mode: .inference)[0].floats
+        let predicted = try ConvOperator(testCase.node()).forward(inputs, mode: .prediction)[0].floats
+        #expect(predicted.shape == expected.shape && maximumDifference(predicted.values, expected.values) < 1e-5,
+                "\(testCase): the one-image-at-a-time prediction path")
         #expect(y.shape == expected.shape, "\(testCase)")
         if testCase.autoPad?.hasPrefix("SAME") == true {
             #expect(Array(y.shape.suffix(2)) == [(testCase.input[2] + testCase.strides[0] - 1) / testCase.strides[0],

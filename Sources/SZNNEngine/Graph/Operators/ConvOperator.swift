@@ -62,6 +62,10 @@ final class ConvOperator: GraphOperator {
             bias = try value.floatTensor(node, input: 2).values
             guard bias.count == outputChannels else { throw mismatch("bias of \(bias.count) values for \(outputChannels) output channels") }
         }
+        let spatial = input.shape.count == 4 ? [geometry.rows.outputSize, geometry.columns.outputSize] : [geometry.columns.outputSize]
+        if mode == .prediction {
+            return [.float(FloatTensor(computedShape: [batch, outputChannels] + spatial, values: predict(input, geometry: geometry, bias: bias)))]
+        }
         resize(&columns, to: group * patch * rowLength)
         resize(&matrix, to: outputChannels * rowLength)
         input.values.withUnsafeBufferPointer { x in
@@ -93,8 +97,38 @@ final class ConvOperator: GraphOperator {
                 }
             }
         }
-        let spatial = input.shape.count == 4 ? [geometry.rows.outputSize, geometry.columns.outputSize] : [geometry.columns.outputSize]
         return [.float(FloatTensor(computedShape: [batch, outputChannels] + spatial, values: output))]
+    }
+
+    /// The forward pass one image at a time, keeping nothing for a backward (as `Conv2D` does
+    /// when predicting): each image's columns stay in cache and its GEMMs write its output in place.
+    private func predict(_ input: FloatTensor, geometry: WindowColumns, bias: [Float]) -> [Float] {
+        let batch = input.shape[0], outputChannels = weight.shape[0], pixels = geometry.outputPixels
+        let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group
+        let patch = groupChannels * geometry.kernelArea, imageInput = geometry.channels * geometry.inputPixels
+        var output = [Float](repeating: 0, count: batch * outputChannels * pixels)
+        var imageColumns = [Float](repeating: 0, count: patch * pixels)
+        input.values.withUnsafeBufferPointer { x in
+            weight.values.withUnsafeBufferPointer { w in
+                imageColumns.withUnsafeMutableBufferPointer { cols in
+                    output.withUnsafeMutableBufferPointer { out in
+                        for image in 0..<batch {
+                            let imageIn = UnsafeBufferPointer(rebasing: x[(image * imageInput)..<((image + 1) * imageInput)])
+                            let imageOut = out.baseAddress! + image * outputChannels * pixels
+                            for channel in 0..<outputChannels { (imageOut + channel * pixels).update(repeating: bias[channel], count: pixels) }
+                            for index in 0..<group {
+                                geometry.im2col(imageIn, batch: 1, channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: cols)
+                                BLAS.gemm(transposeA: false, transposeB: false, m: groupOutputs, n: pixels, k: patch,
+                                          a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
+                                          b: UnsafeBufferPointer(cols), ldb: pixels, beta: 1,
+                                          c: UnsafeMutableBufferPointer(start: imageOut + index * groupOutputs * pixels, count: groupOutputs * pixels), ldc: pixels)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return output
     }
 
     func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
