@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        // glibc's mallopt, for the command-line process only (libc, nothing to install).
+        // glibc's mallopt, for the CLI's streaming commands (libc, nothing to install).
         .systemLibrary(name: "CMalloc"),
 
         // Tensors, dtypes, error bounds, predictors, quantizer, backend protocol, container, model I/O.
@@ -60,8 +60,9 @@ let package = Package(
         .target(name: "SZNNCLI", dependencies: [
             "SZNNCore", "SZNNZstd", "SZNNCABAC", "SZNNEngine", "SZNNTuner", "SZNNBaselines", "SZNNWorkflow", "SZNNFederated",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .target(name: "CMalloc", condition: .when(platforms: [.linux])),
         ]),
-        .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI", .target(name: "CMalloc", condition: .when(platforms: [.linux]))]),
+        .executableTarget(name: "sz-nn", dependencies: ["SZNNCLI"]),
         // The codec benchmark (Benchmarks/codec/README.md); kept out of the test path.
         .executableTarget(name: "SZNNBench", dependencies: ["SZNNCore", "SZNNCABAC", "SZNNZstd", "SZNNTestSupport"], path: "Benchmarks/codec/Sources"),
 

@@ -8,6 +8,7 @@ extension CompressCommand {
     /// Reads the source twice: once for the CRC the metadata (before the records) must carry,
     /// then tensor by tensor; the output is written through the atomic temporary as records finish.
     func runStreaming(_ inputURL: URL, started: Date) throws {
+        StreamingMemory.returnLargeBlocks()
         let source = try SafetensorsSource(inputURL)
         let coder = try backend.make()
         let metadata = VerifiedCompression.metadata(source: inputURL, sourceByteCount: source.byteCount,

@@ -17,6 +17,7 @@ struct ShardOptions: ParsableArguments {
 extension DecompressCommand {
     /// Writes `-o` (or its shards and index) from `inputURL` without holding the model.
     func runStreaming(_ inputURL: URL, started: Date) throws {
+        StreamingMemory.returnLargeBlocks()
         let file = try ContainerFile(inputURL)
         let records = file.headers.map(\.fields)
         try (memory.budget ?? DecodeBudget.streaming(fileByteCount: file.byteCount))
