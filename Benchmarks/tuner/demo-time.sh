@@ -1,8 +1,8 @@
 #!/bin/bash
 # Times what `make demo` tunes: `sz-nn compress --target-acc-loss 0.5` on the embedded LeNet-5
 # (issue 13's goal: ≤ 20 s on 2 cores), with hyperfine, and writes Benchmarks/tuner/demo-time.md.
-# With a second binary (an older build, e.g. from `git worktree add --detach /tmp/old REV &&
-# swift build -c release --package-path /tmp/old --product sz-nn`) both run side by side in the
+# With a second binary (an older build, e.g. from `git worktree add --detach ../old REV &&
+# swift build -c release --package-path ../old --product sz-nn`) both run side by side in the
 # same hyperfine call, so their ratio survives a loaded machine, and their files are compared.
 # Usage, from the repository root: bash Benchmarks/tuner/demo-time.sh [runs] [older-sz-nn]
 set -euo pipefail
