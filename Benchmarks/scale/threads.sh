@@ -2,7 +2,8 @@
 # Two cores against one (issue 13: ≥ 1.8× the one-core rate on a multi-tensor model): wall time of
 # sz-nn compress and decompress at --threads 1 and 2 on the demo models and on a checkpoint with
 # MiniLM-L6's shapes, side by side in one hyperfine call per model and direction; writes
-# Benchmarks/scale/threads.md. Run from the repository root: bash Benchmarks/scale/threads.sh [runs]
+# Benchmarks/scale/threads.md. Needs hyperfine (Debian package) and python3 with numpy.
+# Run from the repository root: bash Benchmarks/scale/threads.sh [runs]
 set -euo pipefail
 runs=${1:-5}
 swift build -c release --product sz-nn >&2

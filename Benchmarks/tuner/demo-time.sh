@@ -4,7 +4,8 @@
 # With a second binary (an older build, e.g. from `git worktree add --detach ../old REV &&
 # swift build -c release --package-path ../old --product sz-nn`) both run side by side in the
 # same hyperfine call, so their ratio survives a loaded machine, and their files are compared.
-# Usage, from the repository root: bash Benchmarks/tuner/demo-time.sh [runs] [older-sz-nn]
+# Needs hyperfine (Debian package). Usage, from the repository root:
+#   bash Benchmarks/tuner/demo-time.sh [runs] [older-sz-nn]
 set -euo pipefail
 runs=${1:-5}
 older=${2:-}
