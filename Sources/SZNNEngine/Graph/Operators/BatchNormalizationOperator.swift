@@ -105,23 +105,33 @@ final class BatchNormalizationOperator: BufferUpdatingOperator {
         guard let dy = outputGradients.first ?? nil else { return needed.map { _ in nil } }
         let channels = scale.count, batch = inputShape[0], spatial = inputShape.dropFirst(2).reduce(1, *)
         var gradientSums = [Float](repeating: 0, count: channels), weightedSums = gradientSums
-        for run in 0..<(batch * channels) {
-            for index in (run * spatial)..<((run + 1) * spatial) {
-                gradientSums[run % channels] += dy.values[index]
-                weightedSums[run % channels] += dy.values[index] * normalized[index]
-            }
-        }
         let count = Float(batch * spatial)
         var inputGradient = [Float](repeating: 0, count: dy.count)
-        if needed[0] {
-            for run in 0..<(batch * channels) {
-                let channel = run % channels
-                let factor = scale[channel] * inverseDeviation[channel]
-                // With batch statistics: dx = γ·σ⁻¹ · (dy − mean(dy) − x̂ · mean(dy · x̂)).
-                let (meanGradient, meanWeighted) = usedBatchStatistics
-                    ? (gradientSums[channel] / count, weightedSums[channel] / count) : (0, 0)
-                for index in (run * spatial)..<((run + 1) * spatial) {
-                    inputGradient[index] = factor * (dy.values[index] - meanGradient - normalized[index] * meanWeighted)
+        // Raw buffers and one running sum per (image, channel) plane, added in the same order as
+        // element by element into the channel's sum: the same floats, without a bounds check and
+        // an array write per element (this was an eighth of resnet-mnist's training time).
+        dy.values.withUnsafeBufferPointer { dy in
+            normalized.withUnsafeBufferPointer { normalized in
+                for run in 0..<(batch * channels) {
+                    var (gradient, weighted) = (gradientSums[run % channels], weightedSums[run % channels])
+                    for index in (run * spatial)..<((run + 1) * spatial) {
+                        gradient += dy[index]
+                        weighted += dy[index] * normalized[index]
+                    }
+                    (gradientSums[run % channels], weightedSums[run % channels]) = (gradient, weighted)
+                }
+                guard needed[0] else { return }
+                inputGradient.withUnsafeMutableBufferPointer { dx in
+                    for run in 0..<(batch * channels) {
+                        let channel = run % channels
+                        let factor = scale[channel] * inverseDeviation[channel]
+                        // With batch statistics: dx = γ·σ⁻¹ · (dy − mean(dy) − x̂ · mean(dy · x̂)).
+                        let (meanGradient, meanWeighted) = usedBatchStatistics
+                            ? (gradientSums[channel] / count, weightedSums[channel] / count) : (0, 0)
+                        for index in (run * spatial)..<((run + 1) * spatial) {
+                            dx[index] = factor * (dy[index] - meanGradient - normalized[index] * meanWeighted)
+                        }
+                    }
                 }
             }
         }
