@@ -1,11 +1,11 @@
 """Writes a synthetic checkpoint with MiniLM-L6's tensor shapes (22.7 M float32 weights, 101 tensors).
 Usage: python minilm_shapes.py OUTPUT.safetensors
-Seeded Laplace(0, 0.02) values (tensor i uses seed i), written tensor by tensor with numpy only."""
-import json
-import struct
+Seeded Laplace(0, 0.02) values (tensor i uses seed i), written tensor by tensor by generate.py's writer."""
 import sys
 
 import numpy as np
+
+from generate import write  # the safetensors writer beside this file
 
 HIDDEN, FFN, LAYERS, VOCAB, POSITIONS = 384, 1536, 6, 30522, 512
 
@@ -34,19 +34,9 @@ def shapes():
 
 
 def main(path):
-    tensors = list(shapes())
-    header, offset = {"__metadata__": {"format": "pt"}}, 0
-    for name, shape in tensors:
-        size = int(np.prod(shape)) * 4
-        header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + size]}
-        offset += size
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as output:
-        output.write(struct.pack("<Q", len(text)))
-        output.write(text)
-        for seed, (_, shape) in enumerate(tensors):
-            output.write(np.random.default_rng(seed).laplace(0.0, 0.02, size=shape).astype(np.float32).tobytes())
+    seeds = {name: seed for seed, (name, _) in enumerate(shapes())}
+    write(path, list(shapes()), "F32",
+          lambda name, shape, _: np.random.default_rng(seeds[name]).laplace(0.0, 0.02, size=shape).astype(np.float32).tobytes())
 
 
 if __name__ == "__main__":
