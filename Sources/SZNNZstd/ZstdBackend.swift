@@ -22,8 +22,7 @@ public struct ZstdBackend: EntropyBackend {
     public func encode(indices: [Int32], shape: [Int]) throws -> [UInt8] {
         let width = IndexPacking.width(for: indices)
         let packed = IndexPacking.pack(indices, width: width)
-        let frame = try packed.withUnsafeBytes { try compress($0) }
-        return [UInt8(width)] + frame
+        return try packed.withUnsafeBytes { try compress($0, prefix: UInt8(width)) }
     }
 
     public func decode(_ payload: UnsafeRawBufferPointer, count: Int, shape: [Int]) throws -> [Int32] {
@@ -44,16 +43,21 @@ public struct ZstdBackend: EntropyBackend {
         try decompress(payload, byteCount: byteCount)
     }
 
-    /// One zstd frame of `source`; every libzstd return value is checked.
-    private func compress(_ source: UnsafeRawBufferPointer) throws -> [UInt8] {
+    /// One zstd frame of `source`, after the byte `prefix` when given; every libzstd return value is checked.
+    ///
+    /// The frame is written into uninitialized memory (zero-filling the compress bound first
+    /// cost a pass over it) straight after the prefix (no copy to prepend it).
+    private func compress(_ source: UnsafeRawBufferPointer, prefix: UInt8? = nil) throws -> [UInt8] {
         let capacity = ZSTD_compressBound(source.count)
         guard ZSTD_isError(capacity) == 0 else { throw zstdError("compressBound", capacity) }
-        var output = [UInt8](repeating: 0, count: capacity)
-        let written = output.withUnsafeMutableBytes { out in
-            ZSTD_compress(out.baseAddress, capacity, source.baseAddress, source.count, level)
+        let prefixBytes = prefix == nil ? 0 : 1
+        var written = 0
+        let output = [UInt8](unsafeUninitializedCapacity: prefixBytes + capacity) { out, initialized in
+            if let prefix { out[0] = prefix }
+            written = ZSTD_compress(out.baseAddress.map { $0 + prefixBytes }, capacity, source.baseAddress, source.count, level)
+            initialized = prefixBytes + (ZSTD_isError(written) == 0 ? written : 0)
         }
         guard ZSTD_isError(written) == 0 else { throw zstdError("compress", written) }
-        output.removeSubrange(written...)
         return output
     }
 
@@ -64,9 +68,12 @@ public struct ZstdBackend: EntropyBackend {
         guard declared < UInt64.max - 1, declared == UInt64(byteCount) else {
             throw SZNNError(.corruptPayload, "zstd frame declares \(declared >= UInt64.max - 1 ? "no valid size" : String(declared)) bytes, expected \(byteCount)")
         }
-        var output = [UInt8](repeating: 0, count: byteCount)
-        let produced = output.withUnsafeMutableBytes { out in
-            ZSTD_decompress(out.baseAddress, byteCount, payload.baseAddress, payload.count)
+        var produced = 0
+        // Uninitialized memory: a frame that writes fewer bytes than declared is rejected below,
+        // and its unwritten tail is never read.
+        let output = [UInt8](unsafeUninitializedCapacity: byteCount) { out, initialized in
+            produced = ZSTD_decompress(out.baseAddress, byteCount, payload.baseAddress, payload.count)
+            initialized = ZSTD_isError(produced) == 0 && produced == byteCount ? byteCount : 0
         }
         guard ZSTD_isError(produced) == 0 else { throw zstdError("decompress", produced) }
         guard produced == byteCount else {

@@ -25,16 +25,30 @@ public enum IndexPacking {
     /// Zig-zagged indices written at `width` bytes each.
     public static func pack(_ indices: [Int32], width: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: indices.count * width) { out, initialized in
-            let raw = UnsafeMutableRawBufferPointer(out)
-            for (position, index) in indices.enumerated() {
-                let code = zigzag(index)
-                switch width {
-                case 1: raw.storeBytes(of: UInt8(truncatingIfNeeded: code), toByteOffset: position, as: UInt8.self)
-                case 2: raw.storeBytes(of: UInt16(truncatingIfNeeded: code).littleEndian, toByteOffset: position * 2, as: UInt16.self)
-                default: raw.storeBytes(of: code.littleEndian, toByteOffset: position * 4, as: UInt32.self)
-                }
+            indices.withUnsafeBufferPointer { source in
+                if let from = source.baseAddress, let to = out.baseAddress { pack(from, count: source.count, width: width, into: to) }
             }
             initialized = indices.count * width
+        }
+    }
+
+    /// Writes `count` zig-zagged indices at `width` bytes each to `destination`.
+    ///
+    /// One loop per width over plain pointers, so that each compiles to vector code.
+    public static func pack(_ source: UnsafePointer<Int32>, count: Int, width: Int, into destination: UnsafeMutablePointer<UInt8>) {
+        switch width {
+        case 1:
+            for position in 0..<count { destination[position] = UInt8(truncatingIfNeeded: zigzag(source[position])) }
+        case 2:
+            let raw = UnsafeMutableRawPointer(destination)
+            for position in 0..<count {
+                raw.storeBytes(of: UInt16(truncatingIfNeeded: zigzag(source[position])).littleEndian, toByteOffset: position &* 2, as: UInt16.self)
+            }
+        default:
+            let raw = UnsafeMutableRawPointer(destination)
+            for position in 0..<count {
+                raw.storeBytes(of: zigzag(source[position]).littleEndian, toByteOffset: position &* 4, as: UInt32.self)
+            }
         }
     }
 
@@ -42,14 +56,19 @@ public enum IndexPacking {
     public static func unpack(_ bytes: [UInt8], width: Int, count: Int) -> [Int32] {
         bytes.withUnsafeBytes { raw in
             [Int32](unsafeUninitializedCapacity: count) { out, initialized in
-                for position in 0..<count {
-                    let code: UInt32
-                    switch width {
-                    case 1: code = UInt32(raw[position])
-                    case 2: code = UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: position * 2, as: UInt16.self)))
-                    default: code = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position * 4, as: UInt32.self))
+                guard count > 0, let from = raw.baseAddress, let to = out.baseAddress else { initialized = 0; return }
+                switch width {
+                case 1:
+                    let codes = from.assumingMemoryBound(to: UInt8.self)
+                    for position in 0..<count { to[position] = unzigzag(UInt32(codes[position])) }
+                case 2:
+                    for position in 0..<count {
+                        to[position] = unzigzag(UInt32(UInt16(littleEndian: from.loadUnaligned(fromByteOffset: position &* 2, as: UInt16.self))))
                     }
-                    out[position] = unzigzag(code)
+                default:
+                    for position in 0..<count {
+                        to[position] = unzigzag(UInt32(littleEndian: from.loadUnaligned(fromByteOffset: position &* 4, as: UInt32.self)))
+                    }
                 }
                 initialized = count
             }

@@ -44,15 +44,18 @@ public struct LinearQuantizer: Sendable {
     private func quantize<P: Predictor, S: StoredFloat>(_ raw: UnsafeRawBufferPointer, storage: S.Type, range: Range<Int>,
                                                         bounds: BoundLookup, predictor: P,
                                                         reconstruction: UnsafeMutableRawBufferPointer?) -> QuantizedChunk {
+        let keepsReconstruction = predictor.readsNeighbours
+        let uniformBound = bounds.values.count == 1 ? bounds.values[0] : nil
+        if !keepsReconstruction, let uniformBound {
+            return quantizeAroundZero(raw, storage: S.self, range: range, bound: uniformBound, reconstruction: reconstruction)
+        }
         let count = range.count
         var escapePositions: [UInt32] = []
         var escapeBits: [UInt64] = []
         let radius = Double(self.radius)
-        let keepsReconstruction = predictor.readsNeighbours
         // Reconstructed values of this chunk, read by neighbour-based predictors.
         let recon = UnsafeMutablePointer<Double>.allocate(capacity: keepsReconstruction ? max(count, 1) : 1)
         defer { recon.deallocate() }
-        let uniformBound = bounds.values.count == 1 ? bounds.values[0] : nil
         let indices = [Int32](unsafeUninitializedCapacity: count) { out, initialized in
             for offset in 0..<count {
                 let index = range.lowerBound + offset
@@ -118,6 +121,9 @@ public struct LinearQuantizer: Sendable {
             throw SZNNError(.corruptPayload, "chunk has \(chunk.indices.count) indices for \(count) elements")
         }
         let keepsReconstruction = predictor.readsNeighbours
+        if !keepsReconstruction, bounds.values.count == 1 {
+            return try reconstructAroundZero(chunk, into: raw, storage: S.self, range: range, bound: bounds.values[0])
+        }
         let recon = UnsafeMutablePointer<Double>.allocate(capacity: keepsReconstruction ? max(count, 1) : 1)
         defer { recon.deallocate() }
         var nextEscape = 0
