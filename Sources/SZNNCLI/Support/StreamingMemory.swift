@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(CMalloc)
 import CMalloc
 #endif
@@ -14,7 +15,7 @@ enum StreamingMemory {
     /// tuning 17 s of system time in page faults.
     static func returnLargeBlocks() {
         #if canImport(CMalloc)
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, Int32(ProcessInfo.processInfo.environment["SZNN_T"].flatMap { Int($0) } ?? (1 << 20)))
         #endif
     }
 }

@@ -24,4 +24,9 @@ public enum CRC32 {
         }
         return UInt32(truncatingIfNeeded: running)
     }
+
+    /// The CRC-32 of two byte runs one after the other, from the CRC of each and the second's length.
+    public static func combine(_ first: UInt32, _ second: UInt32, secondLength: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: crc32_combine(uLong(first), uLong(second), off_t(secondLength)))
+    }
 }

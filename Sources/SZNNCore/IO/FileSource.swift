@@ -40,37 +40,57 @@ public final class FileSource: @unchecked Sendable {
     public func read(at offset: Int, count: Int) throws -> Data {
         guard count > 0 else { return Data() }
         var data = Data(count: count)
-        let done = try data.withUnsafeMutableBytes { raw -> Int in
-            var done = 0
-            while done < count {
-                let got = pread(descriptor, raw.baseAddress!.advanced(by: done), count - done, off_t(offset + done))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    throw FileSource.failure(path)
-                }
-                if got == 0 { break }
-                done += got
+        try data.withUnsafeMutableBytes { raw in try read(at: offset, into: raw) }
+        return data
+    }
+
+    /// Fills `buffer` with the bytes from `offset`; E201 when the file ends sooner.
+    public func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        let count = buffer.count
+        var done = 0
+        while done < count {
+            let got = pread(descriptor, base.advanced(by: done), count - done, off_t(offset + done))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileSource.failure(path)
             }
-            return done
+            if got == 0 { break }
+            done += got
         }
         guard done == count else {
             throw SZNNError(.unreadableFile, "cannot read '\(path)': it ends at byte \(offset + done), before byte \(offset + count) (was it changed while being read?)",
                             hint: "read the file again once nothing is writing it")
         }
-        return data
     }
 
-    /// The CRC-32 of the whole file, continuing `crc` (the CRC of bytes before it), read in
-    /// pieces of `pieceBytes` (8 MiB) so that memory stays flat.
+    /// The CRC-32 of the whole file, continuing `crc` (the CRC of bytes before it).
+    ///
+    /// The file is cut into one contiguous segment per worker (`ParallelMap`), each read in
+    /// pieces of `pieceBytes` (8 MiB) into one buffer, so that memory stays flat and no piece
+    /// maps fresh pages; the segments' CRCs are then joined in order (`CRC32.combine`). The
+    /// streaming compressor reads the whole source once for it before the first record, so on
+    /// one core that pass would leave the others idle.
     public func checksum(continuing crc: UInt32 = 0, pieceBytes: Int = 8 << 20) throws -> UInt32 {
-        var crc = crc
-        var offset = 0
-        while offset < byteCount {
-            let piece = try read(at: offset, count: min(pieceBytes, byteCount - offset))
-            crc = piece.withUnsafeBytes { CRC32.update(crc, $0) }
-            offset += piece.count
+        let pieces = (byteCount + pieceBytes - 1) / pieceBytes
+        let segments = max(1, min(ParallelMap.threadCount, pieces))
+        let bounds = (0...segments).map { min(byteCount, ($0 * pieces / segments) * pieceBytes) }
+        let segmentCRCs = try ParallelMap.map(segments) { segment -> UInt32 in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: pieceBytes, alignment: 64)
+            defer { buffer.deallocate() }
+            var crc: UInt32 = 0
+            var offset = bounds[segment]
+            while offset < bounds[segment + 1] {
+                let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(pieceBytes, bounds[segment + 1] - offset)])
+                try read(at: offset, into: piece)
+                crc = CRC32.update(crc, UnsafeRawBufferPointer(piece))
+                offset += piece.count
+            }
+            return crc
         }
-        return crc
+        return zip(segmentCRCs, bounds.indices.dropLast()).reduce(crc) { joined, segment in
+            CRC32.combine(joined, segment.0, secondLength: bounds[segment.1 + 1] - bounds[segment.1])
+        }
     }
 
     /// An `.unreadableFile` error carrying the current `errno` text.
