@@ -43,14 +43,20 @@ public enum ContainerEncoder {
 
     /// One record as the file holds it: header length, header, header CRC, payload (FORMAT.md §4).
     static func encodeRecord(_ record: TensorRecord) -> Data {
-        let header = encodeHeader(record)
+        var output = recordPrefix(record, payloadChecksum: record.payload.withUnsafeBytes { CRC32.checksum($0) })
+        output.append(record.payload)
+        return output
+    }
+
+    /// The bytes of a record before its payload: header length, header and header CRC. A
+    /// streaming writer appends the payload after it, with no copy of the two joined.
+    static func recordPrefix(_ record: TensorRecord, payloadChecksum: UInt32) -> Data {
+        let header = encodeHeader(record, payloadChecksum: payloadChecksum)
         var prefix = ByteWriter()
         prefix.append(UInt32(header.count))
         prefix.append(contentsOf: header)
         prefix.append(header.withUnsafeBytes { CRC32.checksum($0) })
-        var output = Data(prefix.bytes)
-        output.append(record.payload)
-        return output
+        return Data(prefix.bytes)
     }
 
     /// The bytes the graph block of `graph` takes in a file (0 without a graph), for reports that
@@ -110,7 +116,7 @@ public enum ContainerEncoder {
     }
 
     /// The header fields of one record (FORMAT.md §4), without length prefix and CRC.
-    static func encodeHeader(_ record: TensorRecord) -> [UInt8] {
+    static func encodeHeader(_ record: TensorRecord, payloadChecksum: UInt32) -> [UInt8] {
         var header = ByteWriter()
         let name = Array(record.name.utf8)
         header.append(UInt16(name.count))
@@ -137,7 +143,7 @@ public enum ContainerEncoder {
         }
         header.append(UInt32(record.chunkElements))
         header.append(UInt64(record.payload.count))
-        header.append(record.payload.withUnsafeBytes { CRC32.checksum($0) })
+        header.append(payloadChecksum)
         return header.bytes
     }
 }

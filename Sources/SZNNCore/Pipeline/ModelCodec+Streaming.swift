@@ -30,16 +30,19 @@ extension ModelCodec {
         var headers: [RecordHeader] = []
         progress(0, total)
         for window in ConsecutiveGroups.split(byteCounts: source.items.map(\.fileRange.count), limit: windowBytes ?? windowBytesPerThread * ParallelMap.threadCount) {
-            let tensors = try window.map { try source.tensor(at: $0) }
+            // Read on every core too: a window's copy out of the page cache is a serial pass otherwise.
+            let positions = Array(window)
+            let tensors = try ParallelMap.map(positions.count) { try source.tensor(at: positions[$0]) }
             let done = headers.count
             let records = try records(tensors, baseTensors: tensors.map { _ in nil }, plan: plan, backend: backend,
                                       choosePredictor: choosePredictor) { finished, _ in progress(done + finished, total) }
-            for record in records {
-                try writer.append(ContainerEncoder.encodeRecord(record))
+            let checksums = try ParallelMap.map(records.count) { records[$0].payload.withUnsafeBytes { CRC32.checksum($0) } }
+            for (record, checksum) in zip(records, checksums) {
+                try writer.append(ContainerEncoder.recordPrefix(record, payloadChecksum: checksum))
+                try writer.append(record.payload)
                 var fields = record
                 fields.payload = Data()
-                headers.append(RecordHeader(fields: fields, payloadLength: record.payload.count,
-                                            payloadChecksum: record.payload.withUnsafeBytes { CRC32.checksum($0) }, context: record.name))
+                headers.append(RecordHeader(fields: fields, payloadLength: record.payload.count, payloadChecksum: checksum, context: record.name))
             }
         }
         return headers
