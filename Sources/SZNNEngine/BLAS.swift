@@ -8,6 +8,24 @@ public enum BLAS {
         openblas_set_num_threads(Int32(max(1, count)))
     }
 
+    /// Stops OpenBLAS's idle worker threads, if this OpenBLAS build has a thread pool; the next
+    /// multi-threaded GEMM starts them again.
+    ///
+    /// OpenBLAS (pthreads build) starts its pool when the library loads, and each worker spins on
+    /// `sched_yield` for about 2^28 cycles before it sleeps. In a command that runs no GEMM, or
+    /// runs only one-threaded ones, that spinning took a core from the coders for the first
+    /// ~0.1 s: `compress` of LeNet-5 on 2 threads ran 30 % longer (Benchmarks/scale/threads.md).
+    /// The pool's shutdown entry point (what OpenBLAS's own fork handler calls) is looked up at
+    /// run time, so builds without it (OpenMP, single-threaded) link and run unchanged.
+    public static func stopIdleThreads() {
+        #if canImport(Glibc)
+        // dlsym with a null handle is RTLD_DEFAULT: every library the process has loaded.
+        guard let symbol = dlsym(nil, "blas_thread_shutdown_") else { return }
+        typealias Shutdown = @convention(c) () -> Int32
+        _ = unsafeBitCast(symbol, to: Shutdown.self)()
+        #endif
+    }
+
     /// The number of threads OpenBLAS currently uses.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 

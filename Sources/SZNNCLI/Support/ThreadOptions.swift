@@ -15,9 +15,10 @@ struct ThreadOptions: ParsableArguments {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// Sets the codec's and OpenBLAS's worker counts.
+    /// Sets the codec's and OpenBLAS's worker counts, and stops OpenBLAS's idle pool until a GEMM needs it.
     func apply() {
         ParallelMap.threadCount = threads
         BLAS.setThreadCount(threads)
+        BLAS.stopIdleThreads()
     }
 }
