@@ -107,14 +107,22 @@ public struct CABACBackend: EntropyBackend {
             ContextLayout(greaterCount: greaterCount, usesNeighbours: $0, modelsSuffix: modelsSuffix, rowLength: rowLength)
         }
         if layouts.count == 1 && rateCandidates.count == 1 { return (layouts[0], rateCandidates[0]) }
-        var best = (layout: layouts[0], rates: rateCandidates[0], cost: UInt64.max)
-        for layout in layouts {
-            var estimator = RateEstimator(contextCount: layout.contextCount, candidates: rateCandidates)
+        // The layouts are estimated side by side (a stream's one serial step before its bin loop);
+        // the cheapest pair wins, ties to the earlier layout and rates as in a serial loop. The map's
+        // only error is a missing result, which this non-throwing body cannot cause; were it to
+        // happen, the first pair would be written, a valid stream all the same.
+        nonisolated(unsafe) let indices = indices
+        let costs = (try? ParallelMap.map(layouts.count) { position -> [UInt64] in
+            var estimator = RateEstimator(contextCount: layouts[position].contextCount, candidates: rateCandidates)
             for run in CABACBackend.sampleRanges(count: indices.count) {
-                binarize(indices, range: run, layout: layout, into: &estimator)
+                binarize(indices, range: run, layout: layouts[position], into: &estimator)
             }
             estimator.finish()
-            for (candidate, cost) in zip(rateCandidates, estimator.costs) where cost < best.cost {
+            return estimator.costs
+        }) ?? []
+        var best = (layout: layouts[0], rates: rateCandidates[0], cost: UInt64.max)
+        for (layout, layoutCosts) in zip(layouts, costs) {
+            for (candidate, cost) in zip(rateCandidates, layoutCosts) where cost < best.cost {
                 best = (layout, candidate, cost)
             }
         }
