@@ -62,25 +62,43 @@ final class BatchNormalizationOperator: BufferUpdatingOperator {
             mean = runningMeanValues
             inverseDeviation = runningVarianceValues.map { 1 / ($0 + epsilon).squareRoot() }
         }
-        normalized = x.values
-        var output = x.values
-        let shift = perChannel[1]
-        normalized.withUnsafeMutableBufferPointer { xHat in
-            output.withUnsafeMutableBufferPointer { y in
-                for run in 0..<(batch * channels) {
-                    let channel = run % channels
-                    let (center, inverse, gain, offset) = (mean[channel], inverseDeviation[channel], scale[channel], shift[channel])
-                    for index in (run * spatial)..<((run + 1) * spatial) {
-                        xHat[index] = (xHat[index] - center) * inverse
-                        y[index] = xHat[index] * gain + offset
-                    }
-                }
-            }
-        }
+        let output = normalize(x.values, batch: batch, channels: channels, spatial: spatial, shift: perChannel[1],
+                               keepingNormalized: mode != .prediction)
         var outputs: [GraphValue] = [.float(FloatTensor(computedShape: x.shape, values: output))]
         if node.outputs.count > 1 { outputs.append(.float(FloatTensor(computedShape: [channels], values: runningMeanValues))) }
         if node.outputs.count > 2 { outputs.append(.float(FloatTensor(computedShape: [channels], values: runningVarianceValues))) }
         return outputs
+    }
+
+    /// y = x̂ · scale + B with x̂ = (x − mean) · σ⁻¹, written straight into fresh arrays; x̂ is kept
+    /// in `normalized` for the backward unless predicting (no backward follows).
+    private func normalize(_ input: [Float], batch: Int, channels: Int, spatial: Int, shift: [Float],
+                           keepingNormalized: Bool) -> [Float] {
+        let count = input.count
+        if keepingNormalized {
+            normalized = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        }
+        return input.withUnsafeBufferPointer { x in
+            normalized.withUnsafeMutableBufferPointer { xHat in
+                [Float](unsafeUninitializedCapacity: count) { y, initialized in
+                    for run in 0..<(batch * channels) {
+                        let channel = run % channels
+                        let (center, inverse, gain, offset) = (mean[channel], inverseDeviation[channel], scale[channel], shift[channel])
+                        if keepingNormalized {
+                            for index in (run * spatial)..<((run + 1) * spatial) {
+                                xHat[index] = (x[index] - center) * inverse
+                                y[index] = xHat[index] * gain + offset
+                            }
+                        } else {
+                            for index in (run * spatial)..<((run + 1) * spatial) {
+                                y[index] = (x[index] - center) * inverse * gain + offset
+                            }
+                        }
+                    }
+                    initialized = count
+                }
+            }
+        }
     }
 
     /// Per-channel mean and biased variance, two passes in Double (E[x²] − E[x]² loses too much in Float).

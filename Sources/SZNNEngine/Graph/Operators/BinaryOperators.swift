@@ -7,6 +7,24 @@ protocol BinaryArithmetic {
     static func integerValue(_ a: Int, _ b: Int) -> Int?
     /// (∂f/∂a, ∂f/∂b) at (a, b).
     static func derivatives(_ a: Float, _ b: Float) -> (Float, Float)
+    /// `out[i] = value(a[i·stepA], b[i·stepB])` for i < count (a requirement, so that each
+    /// conformance gets its own compiled loop; the default below serves all of them).
+    static func apply(_ a: UnsafePointer<Float>, step stepA: Int, _ b: UnsafePointer<Float>, step stepB: Int,
+                      into out: UnsafeMutablePointer<Float>, count: Int)
+}
+
+extension BinaryArithmetic {
+    /// The row loop, called once per broadcast row through the conformance's witness, so it is
+    /// compiled for the concrete function (inlined `+`, vectorised when both steps are 1); in
+    /// `BinaryOperator`'s generic code a call per element was two thirds of resnet-mnist's Add time.
+    static func apply(_ a: UnsafePointer<Float>, step stepA: Int, _ b: UnsafePointer<Float>, step stepB: Int,
+                      into out: UnsafeMutablePointer<Float>, count: Int) {
+        if stepA == 1 && stepB == 1 {
+            for index in 0..<count { out[index] = value(a[index], b[index]) }
+        } else {
+            for index in 0..<count { out[index] = value(a[index * stepA], b[index * stepB]) }
+        }
+    }
 }
 
 /// a + b.
@@ -78,11 +96,12 @@ final class BinaryOperator<Function: BinaryArithmetic>: GraphOperator {
         return a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in
                 [Float](unsafeUninitializedCapacity: plan.outputCount) { out, initialized in
+                    guard let x = x.baseAddress, let y = y.baseAddress, let out = out.baseAddress else {
+                        initialized = 0
+                        return
+                    }
                     plan.forEachRow { output, offsets in
-                        let startA = offsets[0], startB = offsets[1]
-                        for index in 0..<length {
-                            out[output + index] = Function.value(x[startA + index * stepA], y[startB + index * stepB])
-                        }
+                        Function.apply(x + offsets[0], step: stepA, y + offsets[1], step: stepB, into: out + output, count: length)
                     }
                     initialized = plan.outputCount
                 }

@@ -15,6 +15,9 @@ final class ConvOperator: GraphOperator {
     private var columns: [Float] = []
     /// Scratch for the [O, N·P] product / gathered output gradient.
     private var matrix: [Float] = []
+    /// One image's im2col when predicting, kept apart from `columns` so that alternating
+    /// training and evaluation does not reallocate the batch-sized buffer.
+    private var imageColumns: [Float] = []
 
     init(_ node: GraphNode) throws {
         self.node = node
@@ -106,16 +109,17 @@ final class ConvOperator: GraphOperator {
         let batch = input.shape[0], outputChannels = weight.shape[0], pixels = geometry.outputPixels
         let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group
         let patch = groupChannels * geometry.kernelArea, imageInput = geometry.channels * geometry.inputPixels
-        var output = [Float](repeating: 0, count: batch * outputChannels * pixels)
-        var imageColumns = [Float](repeating: 0, count: patch * pixels)
-        input.values.withUnsafeBufferPointer { x in
+        // One image's columns, kept between batches; every output value is set (bias, then GEMM
+        // with beta 1), so the output needs no zeroing.
+        resize(&imageColumns, to: patch * pixels)
+        return input.values.withUnsafeBufferPointer { x in
             weight.values.withUnsafeBufferPointer { w in
                 imageColumns.withUnsafeMutableBufferPointer { cols in
-                    output.withUnsafeMutableBufferPointer { out in
+                    [Float](unsafeUninitializedCapacity: batch * outputChannels * pixels) { out, initialized in
                         for image in 0..<batch {
                             let imageIn = UnsafeBufferPointer(rebasing: x[(image * imageInput)..<((image + 1) * imageInput)])
                             let imageOut = out.baseAddress! + image * outputChannels * pixels
-                            for channel in 0..<outputChannels { (imageOut + channel * pixels).update(repeating: bias[channel], count: pixels) }
+                            for channel in 0..<outputChannels { (imageOut + channel * pixels).initialize(repeating: bias[channel], count: pixels) }
                             for index in 0..<group {
                                 geometry.im2col(imageIn, batch: 1, channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: cols)
                                 BLAS.gemm(transposeA: false, transposeB: false, m: groupOutputs, n: pixels, k: patch,
@@ -124,11 +128,11 @@ final class ConvOperator: GraphOperator {
                                           c: UnsafeMutableBufferPointer(start: imageOut + index * groupOutputs * pixels, count: groupOutputs * pixels), ldc: pixels)
                             }
                         }
+                        initialized = batch * outputChannels * pixels
                     }
                 }
             }
         }
-        return output
     }
 
     func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
