@@ -19,7 +19,7 @@ final class IdentityOperator: GraphOperator {
 }
 
 /// max(0, x); the gradient passes where the output is positive.
-final class ReluOperator: GraphOperator {
+final class ReluOperator: EpilogueOperator {
     private var output: FloatTensor?
 
     func forward(_ inputs: [GraphValue?], mode: ForwardMode) throws -> [GraphValue] {
@@ -30,6 +30,9 @@ final class ReluOperator: GraphOperator {
         output = result
         return [.float(result)]
     }
+
+    /// max(0, x), as `ReLU.rectified` computes it, fused into the Conv before it.
+    func epilogue(_ inputs: [GraphValue?], channels: Int) -> ImageEpilogue? { .rectifier }
 
     func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
         guard let output, var gradient = outputGradients.first ?? nil else { return [nil] }

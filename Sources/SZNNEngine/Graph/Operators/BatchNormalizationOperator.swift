@@ -4,7 +4,7 @@
 /// node's training_mode attribute) uses the batch mean and biased variance, and updates the
 /// running statistics as ONNX defines: running = running · momentum + batch · (1 − momentum),
 /// written into the bound buffer Parameters and returned as outputs 1 and 2 when the node has them.
-final class BatchNormalizationOperator: BufferUpdatingOperator {
+final class BatchNormalizationOperator: BufferUpdatingOperator, EpilogueOperator {
     private let node: GraphNode
     private let epsilon: Float
     private let momentum: Float
@@ -51,7 +51,7 @@ final class BatchNormalizationOperator: BufferUpdatingOperator {
         if usedBatchStatistics {
             let (batchMean, batchVariance) = Self.statistics(x.values, batch: batch, channels: channels, spatial: spatial)
             mean = batchMean
-            inverseDeviation = batchVariance.map { 1 / ($0 + epsilon).squareRoot() }
+            inverseDeviation = inverseDeviations(batchVariance)
             for channel in 0..<channels {
                 runningMeanValues[channel] = runningMeanValues[channel] * momentum + batchMean[channel] * (1 - momentum)
                 runningVarianceValues[channel] = runningVarianceValues[channel] * momentum + batchVariance[channel] * (1 - momentum)
@@ -60,7 +60,7 @@ final class BatchNormalizationOperator: BufferUpdatingOperator {
             runningVariance?.values = runningVarianceValues
         } else {
             mean = runningMeanValues
-            inverseDeviation = runningVarianceValues.map { 1 / ($0 + epsilon).squareRoot() }
+            inverseDeviation = inverseDeviations(runningVarianceValues)
         }
         let output = normalize(x.values, batch: batch, channels: channels, spatial: spatial, shift: perChannel[1],
                                keepingNormalized: mode != .prediction)
@@ -68,6 +68,32 @@ final class BatchNormalizationOperator: BufferUpdatingOperator {
         if node.outputs.count > 1 { outputs.append(.float(FloatTensor(computedShape: [channels], values: runningMeanValues))) }
         if node.outputs.count > 2 { outputs.append(.float(FloatTensor(computedShape: [channels], values: runningVarianceValues))) }
         return outputs
+    }
+
+    /// The inference output for the running statistics, fused into the Conv before it; nil when
+    /// the node normalizes with batch statistics or an input is not a float initializer of
+    /// `channels` values.
+    func epilogue(_ inputs: [GraphValue?], channels: Int) -> ImageEpilogue? {
+        guard !trainingAttribute, inputs.count == 5 else { return nil }
+        var perChannel: [[Float]] = []
+        for value in inputs.dropFirst() {
+            guard case .float(let tensor)? = value, tensor.count == channels else { return nil }
+            perChannel.append(tensor.values)
+        }
+        return .batchNormalization(mean: perChannel[2], inverseDeviation: inverseDeviations(perChannel[3]),
+                                   scale: perChannel[0], shift: perChannel[1])
+    }
+
+    /// σ⁻¹ = 1 / √(variance + epsilon) per channel.
+    private func inverseDeviations(_ variances: [Float]) -> [Float] {
+        variances.map { 1 / ($0 + epsilon).squareRoot() }
+    }
+
+    /// One output value, (x − mean) · σ⁻¹ · scale + B: the same expression whether it runs here
+    /// or in a Conv's epilogue, so the two give the same floats.
+    @inline(__always)
+    static func normalized(_ x: Float, center: Float, inverse: Float, gain: Float, offset: Float) -> Float {
+        (x - center) * inverse * gain + offset
     }
 
     /// y = x̂ · scale + B with x̂ = (x − mean) · σ⁻¹, written straight into fresh arrays; x̂ is kept
@@ -91,7 +117,7 @@ final class BatchNormalizationOperator: BufferUpdatingOperator {
                             }
                         } else {
                             for index in (run * spatial)..<((run + 1) * spatial) {
-                                y[index] = (x[index] - center) * inverse * gain + offset
+                                y[index] = Self.normalized(x[index], center: center, inverse: inverse, gain: gain, offset: offset)
                             }
                         }
                     }

@@ -52,6 +52,12 @@ final class ConvOperator: GraphOperator {
     }
 
     func forward(_ inputs: [GraphValue?], mode: ForwardMode) throws -> [GraphValue] {
+        try forward(inputs, mode: mode, epilogues: [])
+    }
+
+    /// The forward pass, with `epilogues` (prediction only) applied to each image's output in turn.
+    func forward(_ inputs: [GraphValue?], mode: ForwardMode, epilogues: [ImageEpilogue]) throws -> [GraphValue] {
+        precondition(epilogues.isEmpty || mode == .prediction, "Conv epilogues are for predicting only")
         guard inputs.count >= 2, let x = inputs[0], let w = inputs[1] else { throw mismatch("needs an input and a weight") }
         let input = try x.floatTensor(node, input: 0)
         let geometry = try prepare(input, try w.floatTensor(node, input: 1))
@@ -67,7 +73,8 @@ final class ConvOperator: GraphOperator {
         }
         let spatial = input.shape.count == 4 ? [geometry.rows.outputSize, geometry.columns.outputSize] : [geometry.columns.outputSize]
         if mode == .prediction {
-            return [.float(FloatTensor(computedShape: [batch, outputChannels] + spatial, values: predict(input, geometry: geometry, bias: bias)))]
+            let output = predict(input, geometry: geometry, bias: hasBias ? bias : nil, epilogues: epilogues)
+            return [.float(FloatTensor(computedShape: [batch, outputChannels] + spatial, values: output))]
         }
         resize(&columns, to: group * patch * rowLength)
         resize(&matrix, to: outputChannels * rowLength)
@@ -104,13 +111,14 @@ final class ConvOperator: GraphOperator {
     }
 
     /// The forward pass one image at a time, keeping nothing for a backward (as `Conv2D` does
-    /// when predicting): each image's columns stay in cache and its GEMMs write its output in place.
-    private func predict(_ input: FloatTensor, geometry: WindowColumns, bias: [Float]) -> [Float] {
+    /// when predicting): each image's columns stay in cache, its GEMMs write its output in place,
+    /// and the epilogues run on that output before the next image.
+    private func predict(_ input: FloatTensor, geometry: WindowColumns, bias: [Float]?, epilogues: [ImageEpilogue]) -> [Float] {
         let batch = input.shape[0], outputChannels = weight.shape[0], pixels = geometry.outputPixels
         let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group
         let patch = groupChannels * geometry.kernelArea, imageInput = geometry.channels * geometry.inputPixels
-        // One image's columns, kept between batches; every output value is set (bias, then GEMM
-        // with beta 1), so the output needs no zeroing.
+        // One image's columns, kept between batches. Every output value is set, by the GEMM
+        // (beta 0) or by the bias and then the GEMM adding to it (beta 1): no zeroing first.
         resize(&imageColumns, to: patch * pixels)
         return input.values.withUnsafeBufferPointer { x in
             weight.values.withUnsafeBufferPointer { w in
@@ -119,14 +127,17 @@ final class ConvOperator: GraphOperator {
                         for image in 0..<batch {
                             let imageIn = UnsafeBufferPointer(rebasing: x[(image * imageInput)..<((image + 1) * imageInput)])
                             let imageOut = out.baseAddress! + image * outputChannels * pixels
-                            for channel in 0..<outputChannels { (imageOut + channel * pixels).initialize(repeating: bias[channel], count: pixels) }
+                            if let bias {
+                                for channel in 0..<outputChannels { (imageOut + channel * pixels).initialize(repeating: bias[channel], count: pixels) }
+                            }
                             for index in 0..<group {
                                 geometry.im2col(imageIn, batch: 1, channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: cols)
                                 BLAS.gemm(transposeA: false, transposeB: false, m: groupOutputs, n: pixels, k: patch,
                                           a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
-                                          b: UnsafeBufferPointer(cols), ldb: pixels, beta: 1,
+                                          b: UnsafeBufferPointer(cols), ldb: pixels, beta: bias == nil ? 0 : 1,
                                           c: UnsafeMutableBufferPointer(start: imageOut + index * groupOutputs * pixels, count: groupOutputs * pixels), ldc: pixels)
                             }
+                            for epilogue in epilogues { epilogue.apply(to: imageOut, channels: outputChannels, pixels: pixels) }
                         }
                         initialized = batch * outputChannels * pixels
                     }
