@@ -35,12 +35,21 @@ final class ReluOperator: EpilogueOperator {
     func epilogue(_ inputs: [GraphValue?], channels: Int) -> ImageEpilogue? { .rectifier }
 
     func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
-        guard let output, var gradient = outputGradients.first ?? nil else { return [nil] }
-        output.values.withUnsafeBufferPointer { y in
-            gradient.values.withUnsafeMutableBufferPointer { dx in
-                for index in dx.indices where y[index] <= 0 { dx[index] = 0 }
+        guard let output, let gradient = outputGradients.first ?? nil else { return [nil] }
+        // Into a fresh array: the incoming gradient is shared, so masking it in place copied it first.
+        let count = gradient.count
+        let masked = output.values.withUnsafeBufferPointer { y in
+            gradient.values.withUnsafeBufferPointer { dy in
+                [Float](unsafeUninitializedCapacity: count) { dx, initialized in
+                    // Both loads unconditional, so the choice is a vector blend rather than a branch.
+                    for index in 0..<count {
+                        let incoming = dy[index]
+                        dx[index] = y[index] <= 0 ? 0 : incoming
+                    }
+                    initialized = count
+                }
             }
         }
-        return [gradient]
+        return [FloatTensor(computedShape: gradient.shape, values: masked)]
     }
 }

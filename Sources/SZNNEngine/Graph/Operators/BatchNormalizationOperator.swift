@@ -128,42 +128,35 @@ final class BatchNormalizationOperator: BufferUpdatingOperator, EpilogueOperator
     }
 
     /// Per-channel mean and biased variance, two passes in Double (E[x²] − E[x]² loses too much in Float).
+    ///
+    /// Each channel's sums take their terms in the order of a plain loop over the planes (image
+    /// after image, element after element), so the floats are the same; `PlaneSums` advances
+    /// four channels' sums together.
     private static func statistics(_ x: [Float], batch: Int, channels: Int, spatial: Int) -> ([Float], [Float]) {
-        var sums = [Double](repeating: 0, count: channels), squares = [Double](repeating: 0, count: channels)
-        for run in 0..<(batch * channels) {
-            for index in (run * spatial)..<((run + 1) * spatial) { sums[run % channels] += Double(x[index]) }
-        }
         let count = Double(batch * spatial)
-        let means = sums.map { $0 / count }
-        for run in 0..<(batch * channels) {
-            let center = means[run % channels]
-            for index in (run * spatial)..<((run + 1) * spatial) {
-                let deviation = Double(x[index]) - center
-                squares[run % channels] += deviation * deviation
+        let planes = PlaneSums(batch: batch, channels: channels, spatial: spatial)
+        return x.withUnsafeBufferPointer { x in
+            let means = planes.sums(Double.self) { Double(x[$0]) }.map { $0 / count }
+            let squares = planes.sums(Double.self) { index, channel in
+                let deviation = Double(x[index]) - means[channel]
+                return deviation * deviation
             }
+            return (means.map { Float($0) }, squares.map { Float($0 / count) })
         }
-        return (means.map { Float($0) }, squares.map { Float($0 / count) })
     }
 
     func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
         guard let dy = outputGradients.first ?? nil else { return needed.map { _ in nil } }
         let channels = scale.count, batch = inputShape[0], spatial = inputShape.dropFirst(2).reduce(1, *)
-        var gradientSums = [Float](repeating: 0, count: channels), weightedSums = gradientSums
+        var gradientSums: [Float] = [], weightedSums: [Float] = []
         let count = Float(batch * spatial)
         var inputGradient = [Float](repeating: 0, count: dy.count)
-        // Raw buffers and one running sum per (image, channel) plane, added in the same order as
-        // element by element into the channel's sum: the same floats, without a bounds check and
-        // an array write per element (this was an eighth of resnet-mnist's training time).
+        // Per channel, Σdy and Σdy·x̂ in the order of a plain loop over the planes: the same floats.
+        let planes = PlaneSums(batch: batch, channels: channels, spatial: spatial)
         dy.values.withUnsafeBufferPointer { dy in
             normalized.withUnsafeBufferPointer { normalized in
-                for run in 0..<(batch * channels) {
-                    var (gradient, weighted) = (gradientSums[run % channels], weightedSums[run % channels])
-                    for index in (run * spatial)..<((run + 1) * spatial) {
-                        gradient += dy[index]
-                        weighted += dy[index] * normalized[index]
-                    }
-                    (gradientSums[run % channels], weightedSums[run % channels]) = (gradient, weighted)
-                }
+                gradientSums = planes.sums(Float.self) { dy[$0] }
+                weightedSums = planes.sums(Float.self) { index, _ in dy[index] * normalized[index] }
                 guard needed[0] else { return }
                 inputGradient.withUnsafeMutableBufferPointer { dx in
                     for run in 0..<(batch * channels) {

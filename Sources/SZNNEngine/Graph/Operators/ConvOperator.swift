@@ -190,7 +190,7 @@ final class ConvOperator: GraphOperator {
                                 BLAS.gemm(transposeA: true, transposeB: false, m: patch, n: rowLength, k: groupOutputs,
                                           a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
                                           b: groupGradient, ldb: rowLength, beta: 0, c: groupColumns, ldc: rowLength)
-                                geometry.col2im(UnsafeBufferPointer(groupColumns), batch: batch,
+                                geometry.col2im(groupColumns, batch: batch,
                                                 channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: dx)
                             }
                         }

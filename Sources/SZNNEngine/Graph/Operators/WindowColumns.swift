@@ -20,93 +20,46 @@ struct WindowColumns: Sendable {
         guard let source = input.baseAddress, let destination = matrix.baseAddress else { return }
         assert(matrix.count == channelRange.count * kernelArea * batch * outputPixels)
         let from = DisjointAccess(source), to = DisjointAccess(destination)
-        // With unit strides and rows as long in the output as in the input, a tap's output plane
-        // is its input plane read at one constant offset: one copy for the plane, then the
-        // padded edges zeroed (3×3 same-padding convolutions: the zoo's commonest).
-        let planeCopy = rows.stride == 1 && columns.stride == 1 && columns.inputSize == columns.outputSize
+        let planeWide = hasPlaneOffsets
         ImageChunks.forEach(batch: batch, work: matrix.count) { images in
             forEachRun(batch: batch, images: images, channelRange: channelRange) { plane, row, validRows, validColumns, tapRow, tapColumn in
-                let inputPlane = from.pointer + plane
-                let output = to.pointer + row
-                if planeCopy {
-                    copyPlane(inputPlane, into: output, validRows: validRows, validColumns: validColumns, tapRow: tapRow, tapColumn: tapColumn)
+                let run = TapRun(validRows: validRows, validColumns: validColumns, tapRow: tapRow, tapColumn: tapColumn)
+                if planeWide {
+                    copyPlane(from.pointer + plane, into: to.pointer + row, run)
                 } else {
-                    copyRows(inputPlane, into: output, validRows: validRows, validColumns: validColumns, tapRow: tapRow, tapColumn: tapColumn)
+                    copyRows(from.pointer + plane, into: to.pointer + row, run)
                 }
             }
         }
     }
 
-    /// One tap's output plane when rows have the same length in input and output and both
-    /// strides are 1: output (r, c) reads input flat index r·width + c + offset for a fixed offset.
-    @inline(__always)
-    private func copyPlane(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
-                           validRows: Range<Int>, validColumns: Range<Int>, tapRow: Int, tapColumn: Int) {
-        let width = columns.outputSize, height = rows.outputSize
-        let (lower, upper) = (validColumns.lowerBound, validColumns.upperBound)
-        guard !validRows.isEmpty && !validColumns.isEmpty else {
-            for index in 0..<(height &* width) { output[index] = 0 }
-            return
-        }
-        for index in 0..<(validRows.lowerBound &* width) { output[index] = 0 }
-        for index in (validRows.upperBound &* width)..<(height &* width) { output[index] = 0 }
-        // From the first valid value to the last: inside the input plane at both ends, and
-        // contiguous there; between rows it runs over the other side's edge, zeroed below.
-        let rowShift: Int = tapRow &* rows.dilation &- rows.padBegin
-        let columnShift: Int = tapColumn &* columns.dilation &- columns.padBegin
-        let offset = rowShift &* width &+ columnShift
-        let first = validRows.lowerBound &* width &+ lower, last = (validRows.upperBound &- 1) &* width &+ upper
-        (output + first).update(from: input + first + offset, count: last &- first)
-        for outRow in validRows {
-            let line = output + outRow &* width
-            for column in 0..<lower { line[column] = 0 }
-            for column in upper..<width { line[column] = 0 }
-        }
-    }
-
-    /// One tap's output plane row by row, for any strides. Rows are short (28 values or fewer in
-    /// the zoo's models) and come by the thousand per image: plain loops beat a memset and a
-    /// memmove call per row.
-    @inline(__always)
-    private func copyRows(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
-                          validRows: Range<Int>, validColumns: Range<Int>, tapRow: Int, tapColumn: Int) {
-        let width = columns.outputSize, stride = columns.stride
-        let (lower, upper) = (validColumns.lowerBound, validColumns.upperBound)
-        for outRow in 0..<rows.outputSize {
-            let line = output + outRow &* width
-            guard validRows.contains(outRow) else {
-                for column in 0..<width { line[column] = 0 }
-                continue
-            }
-            let inRow = outRow &* rows.stride &+ tapRow &* rows.dilation &- rows.padBegin
-            let columnShift: Int = tapColumn &* columns.dilation &- columns.padBegin
-            let inputLine = input + (inRow &* columns.inputSize &+ columnShift)
-            for column in 0..<lower { line[column] = 0 }
-            if stride == 1 {
-                for column in lower..<upper { line[column] = inputLine[column] }
-            } else {
-                for column in lower..<upper { line[column] = inputLine[column &* stride] }
-            }
-            for column in upper..<width { line[column] = 0 }
-        }
+    /// With unit strides and rows as long in the output as in the input, a tap's output plane is
+    /// its input plane at one constant offset: im2col and col2im then move a whole plane at once
+    /// and fix up the padded edges (3×3 same-padding convolutions: the zoo's commonest).
+    private var hasPlaneOffsets: Bool {
+        rows.stride == 1 && columns.stride == 1 && columns.inputSize == columns.outputSize
     }
 
     /// Folds a column-matrix gradient back onto channels `channelRange` of `gradient`
     /// `[N, C, H, W]`, summing overlaps; those channels must be zeroed by the caller.
-    func col2im(_ matrix: UnsafeBufferPointer<Float>, batch: Int, channelRange: Range<Int>,
+    ///
+    /// `matrix` is scratch: its entries for padding positions (which no input receives) may be
+    /// zeroed on the way. Each input value receives its contributions tap after tap, as before
+    /// the plane-wide fold; the zeros it may also receive leave it unchanged (it starts at +0,
+    /// so it is never −0).
+    func col2im(_ matrix: UnsafeMutableBufferPointer<Float>, batch: Int, channelRange: Range<Int>,
                 into gradient: UnsafeMutableBufferPointer<Float>) {
         guard let source = matrix.baseAddress, let destination = gradient.baseAddress else { return }
         assert(matrix.count == channelRange.count * kernelArea * batch * outputPixels)
         let from = DisjointAccess(source), to = DisjointAccess(destination)
+        let planeWide = hasPlaneOffsets
         ImageChunks.forEach(batch: batch, work: matrix.count) { images in
             forEachRun(batch: batch, images: images, channelRange: channelRange) { plane, row, validRows, validColumns, tapRow, tapColumn in
-                let gradientPlane = to.pointer + plane
-                let input = from.pointer + row
-                for outRow in validRows {
-                    let inRow = outRow * rows.stride + tapRow * rows.dilation - rows.padBegin
-                    let line = input + outRow * columns.outputSize
-                    let gradientLine = gradientPlane + inRow * columns.inputSize + tapColumn * columns.dilation - columns.padBegin
-                    for outColumn in validColumns { gradientLine[outColumn * columns.stride] += line[outColumn] }
+                let run = TapRun(validRows: validRows, validColumns: validColumns, tapRow: tapRow, tapColumn: tapColumn)
+                if planeWide {
+                    addPlane(from.pointer + row, onto: to.pointer + plane, run)
+                } else {
+                    addRows(from.pointer + row, onto: to.pointer + plane, run)
                 }
             }
         }
