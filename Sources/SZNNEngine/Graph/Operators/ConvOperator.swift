@@ -1,8 +1,9 @@
 /// ONNX Conv over [N, C, H, W] (or [N, C, L]): weights [O, C/group, kH, kW], optional bias [O],
 /// with group, strides, asymmetric pads, dilations and auto_pad.
 ///
-/// Each group's channels of the whole batch are unfolded by im2col, so forward and each backward
-/// product are one GEMM per group (a depthwise convolution's are thin but never per pixel).
+/// Each group's channels of the whole batch are unfolded by im2col, so the forward and weight
+/// gradient products are one GEMM per group (a depthwise convolution's are thin but never per
+/// pixel); the input gradient is one GEMM per image and group, whose columns stay in cache for col2im.
 final class ConvOperator: GraphOperator {
     private let node: GraphNode
     private let window: WindowAttributes
@@ -11,7 +12,7 @@ final class ConvOperator: GraphOperator {
     private var inputShape: [Int] = []
     private var weight = FloatTensor(zeros: [0])
     private var hasBias = false
-    /// im2col of the last input, group after group; overwritten with its gradient in backward.
+    /// im2col of the last input, group after group, for the weight gradient.
     private var columns: [Float] = []
     /// Scratch for the [O, N·P] product / gathered output gradient.
     private var matrix: [Float] = []
@@ -173,35 +174,57 @@ final class ConvOperator: GraphOperator {
         }
         let wantsInput = needed.first ?? false
         var weightGradient = [Float](repeating: 0, count: weight.count)
-        var inputGradient = [Float](repeating: 0, count: wantsInput ? inputShape.reduce(1, *) : 0)
         matrix.withUnsafeBufferPointer { gathered in
+            columns.withUnsafeBufferPointer { cols in
+                weightGradient.withUnsafeMutableBufferPointer { dw in
+                    for index in 0..<group {
+                        BLAS.gemm(transposeA: false, transposeB: true, m: groupOutputs, n: patch, k: rowLength,
+                                  a: UnsafeBufferPointer(rebasing: gathered[(index * groupOutputs * rowLength)...]), lda: rowLength,
+                                  b: UnsafeBufferPointer(rebasing: cols[(index * patch * rowLength)...]), ldb: rowLength,
+                                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(index * groupOutputs * patch)...]), ldc: patch)
+                    }
+                }
+            }
+        }
+        let inputGradient = wantsInput ? inputGradient(dy, geometry: geometry) : []
+        if wantsInput { result[0] = FloatTensor(computedShape: inputShape, values: inputGradient) }
+        if needed.count > 1 && needed[1] { result[1] = FloatTensor(computedShape: weight.shape, values: weightGradient) }
+        if needed.count > 2 && needed[2] && hasBias { result[2] = FloatTensor(computedShape: [outputChannels], values: biasGradient) }
+        return result
+    }
+
+    /// d(loss)/d(input) image by image: each image's column gradient (Wᵀ times its dY, read in
+    /// place) is made in a scratch that stays in cache and folded back by col2im at once, where
+    /// the whole batch's was megabytes written and read back; the same GEMM per value.
+    private func inputGradient(_ dy: FloatTensor, geometry: WindowColumns) -> [Float] {
+        let batch = inputShape[0], outputChannels = weight.shape[0], pixels = geometry.outputPixels
+        let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group, group = group
+        let patch = groupChannels * geometry.kernelArea, imageInput = geometry.channels * geometry.inputPixels
+        var inputGradient = [Float](repeating: 0, count: batch * imageInput)
+        dy.values.withUnsafeBufferPointer { g in
             weight.values.withUnsafeBufferPointer { w in
-                columns.withUnsafeMutableBufferPointer { cols in
-                    weightGradient.withUnsafeMutableBufferPointer { dw in
-                        inputGradient.withUnsafeMutableBufferPointer { dx in
-                            for index in 0..<group {
-                                let groupColumns = UnsafeMutableBufferPointer(rebasing: cols[(index * patch * rowLength)..<((index + 1) * patch * rowLength)])
-                                let groupGradient = UnsafeBufferPointer(rebasing: gathered[(index * groupOutputs * rowLength)...])
-                                BLAS.gemm(transposeA: false, transposeB: true, m: groupOutputs, n: patch, k: rowLength,
-                                          a: groupGradient, lda: rowLength, b: UnsafeBufferPointer(groupColumns), ldb: rowLength,
-                                          beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(index * groupOutputs * patch)...]), ldc: patch)
-                                guard wantsInput else { continue }
-                                // This group's forward columns are no longer needed: overwrite them with their gradient.
-                                BLAS.gemm(transposeA: true, transposeB: false, m: patch, n: rowLength, k: groupOutputs,
-                                          a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
-                                          b: groupGradient, ldb: rowLength, beta: 0, c: groupColumns, ldc: rowLength)
-                                geometry.col2im(groupColumns, batch: batch,
-                                                channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: dx)
+                inputGradient.withUnsafeMutableBufferPointer { dx in
+                    let (g, w, dx) = (DisjointAccess(g), DisjointAccess(w), DisjointAccess(dx))
+                    ImageChunks.forEach(batch: batch, work: batch * patch * pixels) { images in
+                        var scratch = [Float](repeating: 0, count: patch * pixels)
+                        scratch.withUnsafeMutableBufferPointer { columnGradient in
+                            for image in images {
+                                let imageGradient = UnsafeMutableBufferPointer(rebasing: dx.pointer[(image * imageInput)..<((image + 1) * imageInput)])
+                                for index in 0..<group {
+                                    BLAS.gemm(transposeA: true, transposeB: false, m: patch, n: pixels, k: groupOutputs,
+                                              a: UnsafeBufferPointer(rebasing: w.pointer[(index * groupOutputs * patch)...]), lda: patch,
+                                              b: UnsafeBufferPointer(rebasing: g.pointer[((image * outputChannels + index * groupOutputs) * pixels)...]),
+                                              ldb: pixels, beta: 0, c: columnGradient, ldc: pixels)
+                                    geometry.col2im(columnGradient, batch: 1,
+                                                    channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: imageGradient)
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        if wantsInput { result[0] = FloatTensor(computedShape: inputShape, values: inputGradient) }
-        if needed.count > 1 && needed[1] { result[1] = FloatTensor(computedShape: weight.shape, values: weightGradient) }
-        if needed.count > 2 && needed[2] && hasBias { result[2] = FloatTensor(computedShape: [outputChannels], values: biasGradient) }
-        return result
+        return inputGradient
     }
 
     /// Grows or shrinks a scratch buffer without reallocating when the size is unchanged.
