@@ -11,12 +11,15 @@ final class GraphProgram {
     /// Every float initializer, in the description's order.
     let parameters: [Parameter]
     private let steps: [Step]
+    /// `steps` with the Relu and BatchNormalization nodes that can run as a Conv's epilogue
+    /// folded into it, for `ForwardMode.prediction`.
+    let predictionSteps: [Step]
     private let constants: [String: GraphValue]
     private let parameterByName: [String: Parameter]
     private let outputName: String
 
     /// One node ready to run: its operator, edges, and which inputs need a gradient.
-    private struct Step {
+    struct Step {
         let node: GraphNode
         let operation: any GraphOperator
         let inputsNeedingGradient: [Bool]
@@ -24,6 +27,10 @@ final class GraphProgram {
         var needsBackward: Bool { inputsNeedingGradient.contains(true) }
         /// Values whose last use is this step, released after it runs.
         var releases: [String]
+        /// Following steps run on this one's output image by image (a Conv's, when predicting).
+        var epilogues: [Step] = []
+        /// The names this step's outputs take: its last epilogue's, when it has epilogues.
+        var outputNames: [String] { epilogues.last?.node.outputs ?? node.outputs }
     }
 
     init(_ description: GraphDescription) throws {
@@ -65,6 +72,7 @@ final class GraphProgram {
                                                graphName: description.name)
         steps = try Self.makeSteps(ordered, description: description, parameters: parameterByName,
                                    trainable: Set(parameters.filter(\.isTrainable).map(\.name)), keep: output)
+        predictionSteps = Self.fusingEpilogues(steps, initializers: Set(constants.keys).union(parameterByName.keys), keep: output)
     }
 
     /// Runs the graph on a batch `[N] + sampleShape` and returns its first output.
@@ -74,10 +82,11 @@ final class GraphProgram {
         for parameter in parameters {
             values[parameter.name] = .float(FloatTensor(computedShape: parameter.shape, values: parameter.values))
         }
-        for step in steps {
+        for step in mode == .prediction ? predictionSteps : steps {
             let inputs = step.node.inputs.map { $0.isEmpty ? nil : values[$0] }
-            let outputs = try step.operation.forward(inputs, mode: mode)
-            for (name, value) in zip(step.node.outputs, outputs) where !name.isEmpty { values[name] = value }
+            let outputs = step.epilogues.isEmpty
+                ? try step.operation.forward(inputs, mode: mode) : try Self.fusedForward(step, inputs, values: values)
+            for (name, value) in zip(step.outputNames, outputs) where !name.isEmpty { values[name] = value }
             for name in step.releases { values[name] = nil }
         }
         guard let result = values[outputName] else {

@@ -19,7 +19,7 @@ final class IdentityOperator: GraphOperator {
 }
 
 /// max(0, x); the gradient passes where the output is positive.
-final class ReluOperator: GraphOperator {
+final class ReluOperator: EpilogueOperator {
     private var output: FloatTensor?
 
     func forward(_ inputs: [GraphValue?], mode: ForwardMode) throws -> [GraphValue] {
@@ -31,13 +31,25 @@ final class ReluOperator: GraphOperator {
         return [.float(result)]
     }
 
+    /// max(0, x), as `ReLU.rectified` computes it, fused into the Conv before it.
+    func epilogue(_ inputs: [GraphValue?], channels: Int) -> ImageEpilogue? { .rectifier }
+
     func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
-        guard let output, var gradient = outputGradients.first ?? nil else { return [nil] }
-        output.values.withUnsafeBufferPointer { y in
-            gradient.values.withUnsafeMutableBufferPointer { dx in
-                for index in dx.indices where y[index] <= 0 { dx[index] = 0 }
+        guard let output, let gradient = outputGradients.first ?? nil else { return [nil] }
+        // Into a fresh array: the incoming gradient is shared, so masking it in place copied it first.
+        let count = gradient.count
+        let masked = output.values.withUnsafeBufferPointer { y in
+            gradient.values.withUnsafeBufferPointer { dy in
+                [Float](unsafeUninitializedCapacity: count) { dx, initialized in
+                    // Both loads unconditional, so the choice is a vector blend rather than a branch.
+                    for index in 0..<count {
+                        let incoming = dy[index]
+                        dx[index] = y[index] <= 0 ? 0 : incoming
+                    }
+                    initialized = count
+                }
             }
         }
-        return [gradient]
+        return [FloatTensor(computedShape: gradient.shape, values: masked)]
     }
 }

@@ -1,8 +1,9 @@
 /// ONNX Conv over [N, C, H, W] (or [N, C, L]): weights [O, C/group, kH, kW], optional bias [O],
 /// with group, strides, asymmetric pads, dilations and auto_pad.
 ///
-/// Each group's channels of the whole batch are unfolded by im2col, so forward and each backward
-/// product are one GEMM per group (a depthwise convolution's are thin but never per pixel).
+/// Each group's channels of the whole batch are unfolded by im2col, so the forward and weight
+/// gradient products are one GEMM per group (a depthwise convolution's are thin but never per
+/// pixel); the input gradient is one GEMM per image and group, whose columns stay in cache for col2im.
 final class ConvOperator: GraphOperator {
     private let node: GraphNode
     private let window: WindowAttributes
@@ -11,10 +12,13 @@ final class ConvOperator: GraphOperator {
     private var inputShape: [Int] = []
     private var weight = FloatTensor(zeros: [0])
     private var hasBias = false
-    /// im2col of the last input, group after group; overwritten with its gradient in backward.
+    /// im2col of the last input, group after group, for the weight gradient.
     private var columns: [Float] = []
     /// Scratch for the [O, N·P] product / gathered output gradient.
     private var matrix: [Float] = []
+    /// One image's im2col when predicting, kept apart from `columns` so that alternating
+    /// training and evaluation does not reallocate the batch-sized buffer.
+    private var imageColumns: [Float] = []
 
     init(_ node: GraphNode) throws {
         self.node = node
@@ -49,6 +53,12 @@ final class ConvOperator: GraphOperator {
     }
 
     func forward(_ inputs: [GraphValue?], mode: ForwardMode) throws -> [GraphValue] {
+        try forward(inputs, mode: mode, epilogues: [])
+    }
+
+    /// The forward pass, with `epilogues` (prediction only) applied to each image's output in turn.
+    func forward(_ inputs: [GraphValue?], mode: ForwardMode, epilogues: [ImageEpilogue]) throws -> [GraphValue] {
+        precondition(epilogues.isEmpty || mode == .prediction, "Conv epilogues are for predicting only")
         guard inputs.count >= 2, let x = inputs[0], let w = inputs[1] else { throw mismatch("needs an input and a weight") }
         let input = try x.floatTensor(node, input: 0)
         let geometry = try prepare(input, try w.floatTensor(node, input: 1))
@@ -64,7 +74,8 @@ final class ConvOperator: GraphOperator {
         }
         let spatial = input.shape.count == 4 ? [geometry.rows.outputSize, geometry.columns.outputSize] : [geometry.columns.outputSize]
         if mode == .prediction {
-            return [.float(FloatTensor(computedShape: [batch, outputChannels] + spatial, values: predict(input, geometry: geometry, bias: bias)))]
+            let output = predict(input, geometry: geometry, bias: hasBias ? bias : nil, epilogues: epilogues)
+            return [.float(FloatTensor(computedShape: [batch, outputChannels] + spatial, values: output))]
         }
         resize(&columns, to: group * patch * rowLength)
         resize(&matrix, to: outputChannels * rowLength)
@@ -101,34 +112,39 @@ final class ConvOperator: GraphOperator {
     }
 
     /// The forward pass one image at a time, keeping nothing for a backward (as `Conv2D` does
-    /// when predicting): each image's columns stay in cache and its GEMMs write its output in place.
-    private func predict(_ input: FloatTensor, geometry: WindowColumns, bias: [Float]) -> [Float] {
+    /// when predicting): each image's columns stay in cache, its GEMMs write its output in place,
+    /// and the epilogues run on that output before the next image.
+    private func predict(_ input: FloatTensor, geometry: WindowColumns, bias: [Float]?, epilogues: [ImageEpilogue]) -> [Float] {
         let batch = input.shape[0], outputChannels = weight.shape[0], pixels = geometry.outputPixels
         let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group
         let patch = groupChannels * geometry.kernelArea, imageInput = geometry.channels * geometry.inputPixels
-        var output = [Float](repeating: 0, count: batch * outputChannels * pixels)
-        var imageColumns = [Float](repeating: 0, count: patch * pixels)
-        input.values.withUnsafeBufferPointer { x in
+        // One image's columns, kept between batches. Every output value is set, by the GEMM
+        // (beta 0) or by the bias and then the GEMM adding to it (beta 1): no zeroing first.
+        resize(&imageColumns, to: patch * pixels)
+        return input.values.withUnsafeBufferPointer { x in
             weight.values.withUnsafeBufferPointer { w in
                 imageColumns.withUnsafeMutableBufferPointer { cols in
-                    output.withUnsafeMutableBufferPointer { out in
+                    [Float](unsafeUninitializedCapacity: batch * outputChannels * pixels) { out, initialized in
                         for image in 0..<batch {
                             let imageIn = UnsafeBufferPointer(rebasing: x[(image * imageInput)..<((image + 1) * imageInput)])
                             let imageOut = out.baseAddress! + image * outputChannels * pixels
-                            for channel in 0..<outputChannels { (imageOut + channel * pixels).update(repeating: bias[channel], count: pixels) }
+                            if let bias {
+                                for channel in 0..<outputChannels { (imageOut + channel * pixels).initialize(repeating: bias[channel], count: pixels) }
+                            }
                             for index in 0..<group {
                                 geometry.im2col(imageIn, batch: 1, channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: cols)
                                 BLAS.gemm(transposeA: false, transposeB: false, m: groupOutputs, n: pixels, k: patch,
                                           a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
-                                          b: UnsafeBufferPointer(cols), ldb: pixels, beta: 1,
+                                          b: UnsafeBufferPointer(cols), ldb: pixels, beta: bias == nil ? 0 : 1,
                                           c: UnsafeMutableBufferPointer(start: imageOut + index * groupOutputs * pixels, count: groupOutputs * pixels), ldc: pixels)
                             }
+                            for epilogue in epilogues { epilogue.apply(to: imageOut, channels: outputChannels, pixels: pixels) }
                         }
+                        initialized = batch * outputChannels * pixels
                     }
                 }
             }
         }
-        return output
     }
 
     func backward(_ outputGradients: [FloatTensor?], needed: [Bool]) throws -> [FloatTensor?] {
@@ -158,35 +174,57 @@ final class ConvOperator: GraphOperator {
         }
         let wantsInput = needed.first ?? false
         var weightGradient = [Float](repeating: 0, count: weight.count)
-        var inputGradient = [Float](repeating: 0, count: wantsInput ? inputShape.reduce(1, *) : 0)
         matrix.withUnsafeBufferPointer { gathered in
+            columns.withUnsafeBufferPointer { cols in
+                weightGradient.withUnsafeMutableBufferPointer { dw in
+                    for index in 0..<group {
+                        BLAS.gemm(transposeA: false, transposeB: true, m: groupOutputs, n: patch, k: rowLength,
+                                  a: UnsafeBufferPointer(rebasing: gathered[(index * groupOutputs * rowLength)...]), lda: rowLength,
+                                  b: UnsafeBufferPointer(rebasing: cols[(index * patch * rowLength)...]), ldb: rowLength,
+                                  beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(index * groupOutputs * patch)...]), ldc: patch)
+                    }
+                }
+            }
+        }
+        let inputGradient = wantsInput ? inputGradient(dy, geometry: geometry) : []
+        if wantsInput { result[0] = FloatTensor(computedShape: inputShape, values: inputGradient) }
+        if needed.count > 1 && needed[1] { result[1] = FloatTensor(computedShape: weight.shape, values: weightGradient) }
+        if needed.count > 2 && needed[2] && hasBias { result[2] = FloatTensor(computedShape: [outputChannels], values: biasGradient) }
+        return result
+    }
+
+    /// d(loss)/d(input) image by image: each image's column gradient (Wᵀ times its dY, read in
+    /// place) is made in a scratch that stays in cache and folded back by col2im at once, where
+    /// the whole batch's was megabytes written and read back; the same GEMM per value.
+    private func inputGradient(_ dy: FloatTensor, geometry: WindowColumns) -> [Float] {
+        let batch = inputShape[0], outputChannels = weight.shape[0], pixels = geometry.outputPixels
+        let groupChannels = geometry.channels / group, groupOutputs = outputChannels / group, group = group
+        let patch = groupChannels * geometry.kernelArea, imageInput = geometry.channels * geometry.inputPixels
+        var inputGradient = [Float](repeating: 0, count: batch * imageInput)
+        dy.values.withUnsafeBufferPointer { g in
             weight.values.withUnsafeBufferPointer { w in
-                columns.withUnsafeMutableBufferPointer { cols in
-                    weightGradient.withUnsafeMutableBufferPointer { dw in
-                        inputGradient.withUnsafeMutableBufferPointer { dx in
-                            for index in 0..<group {
-                                let groupColumns = UnsafeMutableBufferPointer(rebasing: cols[(index * patch * rowLength)..<((index + 1) * patch * rowLength)])
-                                let groupGradient = UnsafeBufferPointer(rebasing: gathered[(index * groupOutputs * rowLength)...])
-                                BLAS.gemm(transposeA: false, transposeB: true, m: groupOutputs, n: patch, k: rowLength,
-                                          a: groupGradient, lda: rowLength, b: UnsafeBufferPointer(groupColumns), ldb: rowLength,
-                                          beta: 0, c: UnsafeMutableBufferPointer(rebasing: dw[(index * groupOutputs * patch)...]), ldc: patch)
-                                guard wantsInput else { continue }
-                                // This group's forward columns are no longer needed: overwrite them with their gradient.
-                                BLAS.gemm(transposeA: true, transposeB: false, m: patch, n: rowLength, k: groupOutputs,
-                                          a: UnsafeBufferPointer(rebasing: w[(index * groupOutputs * patch)...]), lda: patch,
-                                          b: groupGradient, ldb: rowLength, beta: 0, c: groupColumns, ldc: rowLength)
-                                geometry.col2im(UnsafeBufferPointer(groupColumns), batch: batch,
-                                                channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: dx)
+                inputGradient.withUnsafeMutableBufferPointer { dx in
+                    let (g, w, dx) = (DisjointAccess(g), DisjointAccess(w), DisjointAccess(dx))
+                    ImageChunks.forEach(batch: batch, work: batch * patch * pixels) { images in
+                        var scratch = [Float](repeating: 0, count: patch * pixels)
+                        scratch.withUnsafeMutableBufferPointer { columnGradient in
+                            for image in images {
+                                let imageGradient = UnsafeMutableBufferPointer(rebasing: dx.pointer[(image * imageInput)..<((image + 1) * imageInput)])
+                                for index in 0..<group {
+                                    BLAS.gemm(transposeA: true, transposeB: false, m: patch, n: pixels, k: groupOutputs,
+                                              a: UnsafeBufferPointer(rebasing: w.pointer[(index * groupOutputs * patch)...]), lda: patch,
+                                              b: UnsafeBufferPointer(rebasing: g.pointer[((image * outputChannels + index * groupOutputs) * pixels)...]),
+                                              ldb: pixels, beta: 0, c: columnGradient, ldc: pixels)
+                                    geometry.col2im(columnGradient, batch: 1,
+                                                    channelRange: (index * groupChannels)..<((index + 1) * groupChannels), into: imageGradient)
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        if wantsInput { result[0] = FloatTensor(computedShape: inputShape, values: inputGradient) }
-        if needed.count > 1 && needed[1] { result[1] = FloatTensor(computedShape: weight.shape, values: weightGradient) }
-        if needed.count > 2 && needed[2] && hasBias { result[2] = FloatTensor(computedShape: [outputChannels], values: biasGradient) }
-        return result
+        return inputGradient
     }
 
     /// Grows or shrinks a scratch buffer without reallocating when the size is unchanged.

@@ -20,47 +20,46 @@ struct WindowColumns: Sendable {
         guard let source = input.baseAddress, let destination = matrix.baseAddress else { return }
         assert(matrix.count == channelRange.count * kernelArea * batch * outputPixels)
         let from = DisjointAccess(source), to = DisjointAccess(destination)
+        let planeWide = hasPlaneOffsets
         ImageChunks.forEach(batch: batch, work: matrix.count) { images in
             forEachRun(batch: batch, images: images, channelRange: channelRange) { plane, row, validRows, validColumns, tapRow, tapColumn in
-                let inputPlane = from.pointer + plane
-                let output = to.pointer + row
-                let outWidth = columns.outputSize
-                for outRow in 0..<rows.outputSize {
-                    let line = output + outRow * outWidth
-                    guard validRows.contains(outRow) else {
-                        line.update(repeating: 0, count: outWidth)
-                        continue
-                    }
-                    let inRow = outRow * rows.stride + tapRow * rows.dilation - rows.padBegin
-                    let inputLine = inputPlane + inRow * columns.inputSize + tapColumn * columns.dilation - columns.padBegin
-                    line.update(repeating: 0, count: validColumns.lowerBound)
-                    if columns.stride == 1 {
-                        (line + validColumns.lowerBound).update(from: inputLine + validColumns.lowerBound, count: validColumns.count)
-                    } else {
-                        for outColumn in validColumns { line[outColumn] = inputLine[outColumn * columns.stride] }
-                    }
-                    (line + validColumns.upperBound).update(repeating: 0, count: outWidth - validColumns.upperBound)
+                let run = TapRun(validRows: validRows, validColumns: validColumns, tapRow: tapRow, tapColumn: tapColumn)
+                if planeWide {
+                    copyPlane(from.pointer + plane, into: to.pointer + row, run)
+                } else {
+                    copyRows(from.pointer + plane, into: to.pointer + row, run)
                 }
             }
         }
     }
 
+    /// With unit strides and rows as long in the output as in the input, a tap's output plane is
+    /// its input plane at one constant offset: im2col and col2im then move a whole plane at once
+    /// and fix up the padded edges (3×3 same-padding convolutions: the zoo's commonest).
+    private var hasPlaneOffsets: Bool {
+        rows.stride == 1 && columns.stride == 1 && columns.inputSize == columns.outputSize
+    }
+
     /// Folds a column-matrix gradient back onto channels `channelRange` of `gradient`
     /// `[N, C, H, W]`, summing overlaps; those channels must be zeroed by the caller.
-    func col2im(_ matrix: UnsafeBufferPointer<Float>, batch: Int, channelRange: Range<Int>,
+    ///
+    /// `matrix` is scratch: its entries for padding positions (which no input receives) may be
+    /// zeroed on the way. Each input value receives its contributions tap after tap, as before
+    /// the plane-wide fold; the zeros it may also receive leave it unchanged (it starts at +0,
+    /// so it is never −0).
+    func col2im(_ matrix: UnsafeMutableBufferPointer<Float>, batch: Int, channelRange: Range<Int>,
                 into gradient: UnsafeMutableBufferPointer<Float>) {
         guard let source = matrix.baseAddress, let destination = gradient.baseAddress else { return }
         assert(matrix.count == channelRange.count * kernelArea * batch * outputPixels)
         let from = DisjointAccess(source), to = DisjointAccess(destination)
+        let planeWide = hasPlaneOffsets
         ImageChunks.forEach(batch: batch, work: matrix.count) { images in
             forEachRun(batch: batch, images: images, channelRange: channelRange) { plane, row, validRows, validColumns, tapRow, tapColumn in
-                let gradientPlane = to.pointer + plane
-                let input = from.pointer + row
-                for outRow in validRows {
-                    let inRow = outRow * rows.stride + tapRow * rows.dilation - rows.padBegin
-                    let line = input + outRow * columns.outputSize
-                    let gradientLine = gradientPlane + inRow * columns.inputSize + tapColumn * columns.dilation - columns.padBegin
-                    for outColumn in validColumns { gradientLine[outColumn * columns.stride] += line[outColumn] }
+                let run = TapRun(validRows: validRows, validColumns: validColumns, tapRow: tapRow, tapColumn: tapColumn)
+                if planeWide {
+                    addPlane(from.pointer + row, onto: to.pointer + plane, run)
+                } else {
+                    addRows(from.pointer + row, onto: to.pointer + plane, run)
                 }
             }
         }
