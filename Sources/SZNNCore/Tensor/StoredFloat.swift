@@ -5,8 +5,6 @@
 protocol StoredFloat {
     /// The dtype this format stores.
     static var dtype: DType { get }
-    /// Element `index` of little-endian `raw`, exactly, as Double.
-    static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double
     /// Element `index` of the little-endian elements at `base`, exactly, as Double: a plain
     /// load with wrapping offset arithmetic (the caller keeps `index` in range), so that the
     /// loops reading it vectorize.
@@ -19,7 +17,6 @@ protocol StoredFloat {
 
 enum Float64Storage: StoredFloat {
     static var dtype: DType { .float64 }
-    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double { FloatCodec.load(raw, index: index, dtype: .float64) }
     @inline(__always) static func load(at base: UnsafeRawPointer, index: Int) -> Double {
         Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index &* 8, as: UInt64.self)))
     }
@@ -29,9 +26,6 @@ enum Float64Storage: StoredFloat {
 
 enum Float32Storage: StoredFloat {
     static var dtype: DType { .float32 }
-    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double {
-        Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))))
-    }
     @inline(__always) static func load(at base: UnsafeRawPointer, index: Int) -> Double {
         Double(Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self))))
     }
@@ -41,7 +35,6 @@ enum Float32Storage: StoredFloat {
 
 enum Float16Storage: StoredFloat {
     static var dtype: DType { .float16 }
-    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double { FloatCodec.load(raw, index: index, dtype: .float16) }
     @inline(__always) static func load(at base: UnsafeRawPointer, index: Int) -> Double {
         FloatCodec.halfToDouble(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: index &* 2, as: UInt16.self)))
     }
@@ -51,7 +44,6 @@ enum Float16Storage: StoredFloat {
 
 enum BFloat16Storage: StoredFloat {
     static var dtype: DType { .bfloat16 }
-    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double { FloatCodec.load(raw, index: index, dtype: .bfloat16) }
     @inline(__always) static func load(at base: UnsafeRawPointer, index: Int) -> Double {
         Double(Float(bitPattern: UInt32(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: index &* 2, as: UInt16.self))) << 16))
     }
@@ -60,6 +52,11 @@ enum BFloat16Storage: StoredFloat {
 }
 
 extension StoredFloat {
+    /// Element `index` of little-endian `raw` (which holds it), exactly, as Double.
+    @inline(__always) static func load(_ raw: UnsafeRawBufferPointer, index: Int) -> Double {
+        load(at: raw.baseAddress.unsafelyUnwrapped, index: index)
+    }
+
     /// Stores the low bits of `bits` as element `index` of the little-endian elements at `base`
     /// (wrapping offset arithmetic, as `load(at:index:)`).
     @inline(__always) static func store(bits: UInt64, at base: UnsafeMutableRawPointer, index: Int) {
