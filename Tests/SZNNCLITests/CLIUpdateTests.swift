@@ -122,4 +122,44 @@ struct CLIUpdateTests {
         let metadata = try #require(inspected["metadata"] as? [String: Any])
         #expect(metadata["base_names"] as? [String] == ["lenet-300-100.safetensors"])
     }
+
+    @Test("train --learn-error-bounds --base learns an update of the base for the new model that decodes only against the base")
+    func learnedUpdate() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let base = CLINetworkTests.path("Data/models/lenet-300-100.safetensors")
+        let (model, data) = (CLINetworkTests.path("Configs/models/lenet-300-100.json"), CLINetworkTests.path("Data/mnist"))
+        try Self.writeUpdate(of: base, to: "new.safetensors", step: 3, in: harness)
+        let newValidation = try CLIHarness.json(try harness.run("eval", "--model", model, "--weights", "new.safetensors", "--data", data, "--json"))["validation_top1"] as? Double
+        let outcome = try harness.run("train", "--model", model, "--data", data, "--weights", "new.safetensors", "--base", base, "--learn-error-bounds",
+                                      "--target-acc-loss", "0.5", "--epochs", "1", "--max-batches", "20", "-o", "update.sznn", "--json")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try CLIHarness.json(outcome)
+        let validation = try #require(report["validation"] as? [String: Double])
+        #expect(abs((validation["original"] ?? 0) - (newValidation ?? 1)) < 1e-9, "the drop is measured against the new model")
+        #expect(((validation["original"] ?? 0) - (validation["compressed"] ?? 1)) * 100 <= 0.5 + 1e-9)
+        let tensors = try #require(report["tensors"] as? [[String: Any]])
+        #expect(tensors.filter { $0["delta"] as? Bool == true }.map { $0["name"] as? String } == ["fc1.weight", "fc1.bias", "fc2.weight", "fc3.weight"])
+        #expect(Self.errorCode(try harness.run("decompress", "update.sznn", "-o", "alone.safetensors")) == "error E701")
+        #expect(try harness.run("decompress", "update.sznn", "--base", base, "-o", "new.safetensors").status == 0)
+        let evaluated = try CLIHarness.json(try harness.run("eval", "--model", model, "--weights", "update.sznn", "--base", base,
+                                                            "--data", data, "--json"))
+        #expect(abs((evaluated["validation_top1"] as? Double ?? 0) - (validation["compressed"] ?? 1)) < 1e-9, "eval --base decodes what was verified")
+        let inspected = try CLIHarness.json(try harness.run("inspect", "update.sznn", "--json"))
+        #expect((inspected["metadata"] as? [String: Any])?["base_names"] as? [String] == ["lenet-300-100.safetensors"])
+    }
+
+    @Test("train --base without --learn-error-bounds or --weights, or writing over the base, is a usage error")
+    func learnedUpdateUsage() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let model = CLINetworkTests.path("Configs/models/lenet-300-100.json")
+        try Data(contentsOf: URL(fileURLWithPath: CLINetworkTests.path("Data/models/lenet-300-100.safetensors"))).write(to: URL(fileURLWithPath: harness.path("base.safetensors")))
+        #expect(try harness.run("train", "--model", model, "--base", "base.safetensors", "-o", "new.safetensors").status == 64)
+        #expect(try harness.run("train", "--model", model, "--base", "base.safetensors", "--learn-error-bounds", "--target-acc-loss", "0.5",
+                                "-o", "update.sznn").status == 64)
+        #expect(try harness.run("train", "--model", model, "--weights", "base.safetensors", "--base", "base.sznn", "--learn-error-bounds",
+                                "--target-acc-loss", "0.5", "-o", "base.sznn").status == 64)
+        #expect(harness.contents() == ["base.safetensors"])
+    }
 }

@@ -16,7 +16,8 @@ extension TrainCommand {
         options.boundLearningRate = boundLearningRate
         let run = LearnedBoundsRun(architectureURL: URL(fileURLWithPath: model), loadData: dataOptions.load,
                                    weightsURL: weights.map { URL(fileURLWithPath: $0) }, outputURL: URL(fileURLWithPath: output),
-                                   settings: settings, pretraining: pretraining, options: options, backend: try backend.make())
+                                   settings: settings, pretraining: pretraining, options: options, backend: try backend.make(),
+                                   base: try baseOptions.load(), baseNames: baseOptions.names)
         Terminal.log("learning weights and error bounds: \(settings.summary), target \(target) pp")
         let report = try run.run(events: CompressionEvent.draw)
         Terminal.endProgress()

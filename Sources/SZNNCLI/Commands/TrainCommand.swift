@@ -26,10 +26,16 @@ struct TrainCommand: ParsableCommand {
         --weights, fine-tuned for --epochs (default 2) at --lr (default: a fifth of the \
         configuration's initial rate); without --weights the model is first trained the usual \
         way (the configuration's epochs and rates) and the drop is measured against it.
+
+        With --base as well, OUTPUT is an update of the base (decoded with decompress --base): \
+        --weights is then the new model, fine-tuned from the base, and the bounds are learned on \
+        each tensor's difference from the base, which is what the update codes. The drop is \
+        measured against the new model.
         """, examples: [
             ("train LeNet-5 on MNIST", "sz-nn train --model Configs/models/lenet5.json -o lenet5.safetensors"),
             ("one more epoch of trained weights (fine-tuning, e.g. the new model of an update)", "sz-nn train --model Configs/models/lenet5.json --weights lenet5.safetensors --epochs 1 --lr 3.5e-4 -o lenet5-ft.safetensors"),
             ("learn weights and bounds together, then write the tuned file", "sz-nn train --model Configs/models/lenet5.json --weights lenet5.safetensors \\\n      --learn-error-bounds --target-acc-loss 0.5 -o lenet5.sznn"),
+            ("learn an update of a base for a model fine-tuned from it (decoded with decompress --base)", "sz-nn train --model Configs/models/lenet5.json --weights lenet5-ft.safetensors \\\n      --base lenet5.safetensors --learn-error-bounds --target-acc-loss 0.1 -o update.sznn"),
         ]))
 
     @Option(name: .long, help: "The architecture: a .json configuration (e.g. Configs/models/lenet5.json, trained from seeded initial weights) or an .onnx model (trained from its own weights).")
@@ -89,6 +95,9 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var backend: BackendOptions
 
+    /// With --learn-error-bounds and --weights: the model the output is an update of.
+    @OptionGroup var baseOptions: BaseOptions
+
     @Flag(name: .long, help: "With --learn-error-bounds: print the report as JSON (the same as compress --target-acc-loss --json).")
     var json = false
 
@@ -110,9 +119,16 @@ struct TrainCommand: ParsableCommand {
             if let weights, URL(fileURLWithPath: weights).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
                 throw ValidationError("the output would overwrite --weights; choose another -o")
             }
+            if baseOptions.isSpecified, weights == nil {
+                throw ValidationError("--base needs --weights: the new model, fine-tuned from the base, that the update ships")
+            }
+            let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+            guard !baseOptions.base.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL == outputURL }) else {
+                throw ValidationError("the output would overwrite a --base file; choose another -o")
+            }
         } else {
-            if targetAccLoss != nil || json {
-                throw ValidationError("--target-acc-loss and --json go with --learn-error-bounds")
+            if targetAccLoss != nil || json || baseOptions.isSpecified {
+                throw ValidationError("--target-acc-loss, --json and --base go with --learn-error-bounds")
             }
             if let weights, URL(fileURLWithPath: weights).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
                 throw ValidationError("the output would overwrite --weights; choose another -o")

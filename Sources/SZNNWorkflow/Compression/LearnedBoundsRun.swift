@@ -8,6 +8,10 @@ import SZNNTuner
 ///
 /// The drop is measured against an uncompressed model trained the usual way: `--weights`, or,
 /// from scratch, the model `pretraining` trains first (what would otherwise be shipped).
+/// With `base`, the file is an update of it: `weightsURL` is the new model (fine-tuned from the
+/// base) and the bounds are learned on each tensor's difference from the base, which is what a
+/// delta record codes. Starting from the base itself would be pointless: measured against
+/// itself, the base is the smallest update that meets any target.
 public struct LearnedBoundsRun {
     public let architectureURL: URL
     /// Reads the examples (labelled or not; they are labelled for the network once it is built).
@@ -21,9 +25,13 @@ public struct LearnedBoundsRun {
     public let pretraining: TrainingSettings?
     public let options: CompressionAwareOptions
     public let backend: any EntropyBackend
+    /// The model the output is an update of (nil: standalone), and the names of the files it came from.
+    public let base: Model?
+    public let baseNames: [String]
 
     public init(architectureURL: URL, loadData: @escaping () throws -> DataSource, weightsURL: URL?, outputURL: URL,
-                settings: TrainingSettings, pretraining: TrainingSettings?, options: CompressionAwareOptions, backend: any EntropyBackend) {
+                settings: TrainingSettings, pretraining: TrainingSettings?, options: CompressionAwareOptions, backend: any EntropyBackend,
+                base: Model? = nil, baseNames: [String] = []) {
         self.architectureURL = architectureURL
         self.loadData = loadData
         self.weightsURL = weightsURL
@@ -32,6 +40,8 @@ public struct LearnedBoundsRun {
         self.pretraining = pretraining
         self.options = options
         self.backend = backend
+        self.base = base
+        self.baseNames = baseNames
     }
 
     /// Trains, tunes the learned bounds to the target, compresses, verifies and writes.
@@ -39,6 +49,10 @@ public struct LearnedBoundsRun {
         try OutputPath.checkWritable(outputURL.path)
         let started = Date()
         let sourceBytes = try weightsURL.map(ModelLoader.readBytes)
+        guard base == nil || weightsURL != nil else {
+            throw SZNNError(.invalidArgument, "an update is learned from the new model, and no weights were given beside the base",
+                            hint: "fine-tune the base first (sz-nn train --weights BASE -o new.safetensors), then pass --weights new.safetensors")
+        }
         // The weights to start from: --weights, else an ONNX --model's own; a .json alone starts from seeded values.
         var sourceModel = try weightsURL.map { try ModelLoader.load($0) }
         if ModelLoader.carriesGraph(architectureURL) {
@@ -68,7 +82,7 @@ public struct LearnedBoundsRun {
         let startModel = try EngineBridge.model(from: network, basedOn: sourceModel?.graph == nil ? nil : sourceModel)
         let plan = CompressionPlan(defaultRule: .init())
         let names = TunedTensorSelection.names(of: startModel, trainable: Set(network.trainableParameters.map(\.name)), plan: plan)
-        let tensors = try TunedTensorSelection.measure(startModel, names: names, oracle: oracle, progress: { events(.phase($0)) })
+        let tensors = try TunedTensorSelection.measure(startModel, names: names, oracle: oracle, base: base, progress: { events(.phase($0)) })
         let trainer = try CompressionAwareTrainer(
             network: network, training: examples.training, validation: examples.validation, tensors: tensors,
             initialBounds: tensors.map { $0.scale / 4 }, optimizer: settings.makeOptimizer(),
@@ -90,11 +104,12 @@ public struct LearnedBoundsRun {
         var settingsMetadata = VerifiedCompression.tuningSettings(target: options.targetAccuracyLoss, tuner: "learn-error-bounds", backend: backend,
                                                                   architecture: architectureURL.lastPathComponent)
         settingsMetadata["training"] = settings.summary
-        let output = VerifiedWrite(network: network, data: examples, compression: VerifiedCompression(plan: plan, backend: backend),
+        let output = VerifiedWrite(network: network, data: examples, compression: VerifiedCompression(plan: plan, backend: backend, base: base),
                                    outputURL: outputURL, targetAccuracyLoss: options.targetAccuracyLoss)
+        var metadata = VerifiedCompression.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settingsMetadata)
+        if base != nil { metadata["base_names"] = baseNames }
         return try output.write(try EngineBridge.model(from: network, basedOn: sourceModel?.graph == nil ? nil : sourceModel), tensors: learned.tensors, outcome: outcome,
-                                originalTest: baseline.1, started: started,
-                                metadata: VerifiedCompression.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settingsMetadata),
+                                originalTest: baseline.1, started: started, metadata: metadata,
                                 extraEvaluations: trainer.evaluations, events: events)
     }
 }
