@@ -69,9 +69,13 @@ class Contexts:
         self.states[context] = (fast, slow)
 
 
-def adaptive_bits(indices, classes):
-    """DeepCABAC's binarization of `indices` (N = 2), contexts keyed by (bin, previous class, `classes`)."""
-    contexts = Contexts()
+def adaptive_bits(indices, classes, contexts=None):
+    """DeepCABAC's binarization of `indices` (N = 2), contexts keyed by (bin, previous class, `classes`).
+
+    Codes into `contexts` (fresh ones if None: a new record's) and returns the bits of this call.
+    """
+    contexts = contexts or Contexts()
+    start = contexts.bits
     previous = 0
     for value, extra in zip(indices.tolist(), classes.tolist()):
         key = (previous, extra)
@@ -91,7 +95,7 @@ def adaptive_bits(indices, classes):
                 contexts.code(("prefix", min(k, 15), extra), 0)
                 contexts.bits += k
         previous = 0 if value == 0 else (1 if value < 0 else 2)
-    return contexts.bits
+    return contexts.bits - start
 
 
 def magnitude_class(values):
