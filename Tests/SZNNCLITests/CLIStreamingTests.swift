@@ -80,4 +80,20 @@ struct CLIStreamingTests {
         }
         #expect(harness.contents() == ["cut.sznn", "m.sznn"])
     }
+
+    @Test("a sharded decompress that fails on a late record leaves the earlier shards and index as they were")
+    func failedShardedDecompressKeepsTheOldSet() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        #expect(try harness.run("compress", CLIHarness.model.path, "-o", "m.sznn", "--backend", "zstd").status == 0)
+        #expect(try harness.run("decompress", "m.sznn", "-o", "model.safetensors", "--max-shard-size", "2K").status == 0)
+        let before = try harness.contents().map { ($0, try FileBytes.read(URL(fileURLWithPath: harness.path($0)))) }
+        var bytes = try FileBytes.read(URL(fileURLWithPath: harness.path("m.sznn")))
+        bytes[bytes.count - 3] ^= 0x40  // inside the last record's payload: found only when the last shard is decoded
+        try bytes.write(to: URL(fileURLWithPath: harness.path("m.sznn")))
+        let failed = try harness.run("decompress", "m.sznn", "-o", "model.safetensors", "--max-shard-size", "2K")
+        #expect(failed.status == 1, "\(failed.standardError)")
+        let after = try harness.contents().filter { $0 != "m.sznn" }.map { ($0, try FileBytes.read(URL(fileURLWithPath: harness.path($0)))) }
+        #expect(after.map(\.0) == before.map(\.0).filter { $0 != "m.sznn" } && after.map(\.1) == before.filter { $0.0 != "m.sznn" }.map(\.1))
+    }
 }

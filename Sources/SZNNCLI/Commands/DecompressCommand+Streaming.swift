@@ -35,27 +35,22 @@ extension DecompressCommand {
         print("wrote \(output): \(records.count) tensors, \(elements) elements in \(Format.number(Date().timeIntervalSince(started), digits: 2)) s")
     }
 
-    /// Writes each shard atomically, then the index; on failure the shards already written are removed, so no partial model is left.
+    /// Writes the shards and the index as one set (`AtomicFile.writeSet`): on failure no file of
+    /// an earlier set of the same name is replaced or removed, and nothing new is left.
     private func writeShards(_ file: ContainerFile, records: [TensorRecord], limit: Int, backends: [BackendIdentifier: any EntropyBackend],
                              output: URL) throws {
         let shards = ConsecutiveGroups.split(byteCounts: records.map(\.originalByteCount), limit: limit)
         let names = SafetensorsShards.shardNames(for: output, count: shards.count)
         let directory = output.deletingLastPathComponent()
-        var written: [URL] = []
-        do {
-            for (shard, name) in zip(shards, names) {
-                let url = directory.appendingPathComponent(name)
-                try AtomicFile.write(to: url) { writer in
-                    try ModelCodec.decompress(file, records: shard, backends: backends, into: &writer)
-                }
-                written.append(url)
+        let weightMap = zip(shards, names).flatMap { shard, name in records[shard].map { ($0.name, name) } }
+        let index = SafetensorsShards.index(weightMap: weightMap, totalSize: records.reduce(0) { $0 + $1.originalByteCount })
+        let urls = names.map { directory.appendingPathComponent($0) } + [SafetensorsShards.indexURL(for: output)]
+        try AtomicFile.writeSet(to: urls) { position, writer in
+            if position < shards.count {
+                try ModelCodec.decompress(file, records: shards[position], backends: backends, into: &writer)
+            } else {
+                try writer.append(index)
             }
-            let weightMap = zip(shards, names).flatMap { shard, name in records[shard].map { ($0.name, name) } }
-            try AtomicFile.write(SafetensorsShards.index(weightMap: weightMap, totalSize: records.reduce(0) { $0 + $1.originalByteCount }),
-                                 to: SafetensorsShards.indexURL(for: output))
-        } catch {
-            for url in written { try? FileManager.default.removeItem(at: url) }
-            throw error
         }
     }
 }

@@ -34,7 +34,46 @@ public enum AtomicFile {
     /// The streaming writers (compress, decompress) hand each record or tensor over as soon as
     /// it is coded, so the file never has to be whole in memory.
     public static func write(to url: URL, _ body: (inout Writer) throws -> Void) throws {
-        let destination = url.standardizedFileURL
+        try writeSet(to: [url]) { _, writer in try body(&writer) }
+    }
+
+    /// Writes several files as one set: `body(k, &writer)` writes the k-th of `urls`, each to its
+    /// own temporary, and only once every one of them is on disk are they renamed over their
+    /// destinations, in order (so an index given last replaces its old version last).
+    ///
+    /// If any `body` throws, every temporary is removed and every destination left as it was: a
+    /// failed sharded write never leaves the old shards half replaced or removed. (The renames
+    /// themselves are atomic one by one, not together.)
+    public static func writeSet(to urls: [URL], _ body: (Int, inout Writer) throws -> Void) throws {
+        var temporaries: [Temporary] = []
+        defer {
+            for temporary in temporaries {
+                if !temporary.isMoved { unlink(temporary.path) }
+                TemporaryFileRegistry.unregister(temporary.slot)
+            }
+        }
+        for (position, url) in urls.enumerated() {
+            temporaries.append(try makeTemporary(for: url.standardizedFileURL) { try body(position, &$0) })
+        }
+        for position in temporaries.indices {
+            guard rename(temporaries[position].path, temporaries[position].destination.path) == 0 else {
+                throw failure("cannot move the temporary file into place", destination: temporaries[position].destination)
+            }
+            temporaries[position].isMoved = true
+        }
+    }
+
+    /// A written and flushed temporary file waiting to be renamed over `destination`.
+    private struct Temporary {
+        let path: String
+        let destination: URL
+        let slot: Int?
+        var isMoved = false
+    }
+
+    /// Writes `body`'s bytes to a new registered temporary beside `destination` and flushes it;
+    /// on failure the temporary is removed and unregistered.
+    private static func makeTemporary(for destination: URL, _ body: (inout Writer) throws -> Void) throws -> Temporary {
         let directory = destination.deletingLastPathComponent()
         let prefix = temporaryPrefix(for: destination)
         removeStaleTemporaries(in: directory, prefix: prefix)
@@ -42,14 +81,10 @@ public enum AtomicFile {
 
         // Registered before it exists, so no moment is left in which a signal would miss it.
         let slot = TemporaryFileRegistry.register(temporaryPath)
-        defer { TemporaryFileRegistry.unregister(slot) }
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard descriptor >= 0 else {
+            TemporaryFileRegistry.unregister(slot)
             throw failure("cannot create a temporary file in \(directory.path)", destination: destination)
-        }
-        var success = false
-        defer {
-            if !success { unlink(temporaryPath) }
         }
         do {
             defer { close(descriptor) }
@@ -58,11 +93,12 @@ public enum AtomicFile {
             guard fsync(descriptor) == 0 else {
                 throw failure("cannot flush the temporary file to disk", destination: destination)
             }
+        } catch {
+            unlink(temporaryPath)
+            TemporaryFileRegistry.unregister(slot)
+            throw error
         }
-        guard rename(temporaryPath, destination.path) == 0 else {
-            throw failure("cannot move the temporary file into place", destination: destination)
-        }
-        success = true
+        return Temporary(path: temporaryPath, destination: destination, slot: slot)
     }
 
     /// Appends bytes to the temporary file of one `write(to:_:)`.

@@ -27,6 +27,27 @@ struct FileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    @Test("a set is written whole or not at all: a failing member leaves every old file and no temporary")
+    func atomicSetReplacesAllOrNothing() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let urls = ["a.bin", "b.bin", "index.json"].map { directory.appendingPathComponent($0) }
+        try AtomicFile.writeSet(to: urls) { position, writer in try writer.append(Data([UInt8(position)])) }
+        #expect(try urls.map { try Data(contentsOf: $0) } == [Data([0]), Data([1]), Data([2])])
+
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try AtomicFile.writeSet(to: urls) { position, writer in
+                try writer.append(Data([9, UInt8(position)]))
+                if position == 1 { throw Refused() }
+            }
+        }
+        #expect(try urls.map { try Data(contentsOf: $0) } == [Data([0]), Data([1]), Data([2])], "the first member was not replaced")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["a.bin", "b.bin", "index.json"])
+        try AtomicFile.writeSet(to: urls) { position, writer in try writer.append(Data([7, UInt8(position)])) }
+        #expect(try urls.map { try Data(contentsOf: $0) } == [Data([7, 0]), Data([7, 1]), Data([7, 2])])
+    }
+
     @Test func atomicWriteReplacesOnlyOnSuccess() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
