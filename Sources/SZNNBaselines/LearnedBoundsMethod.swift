@@ -50,8 +50,9 @@ public final class LearnedBoundsMethod: CompressionMethod {
         subject.recordEvaluations(trainer.evaluations + (scaled?.evaluations ?? 0))
         guard let scaled else {
             throw SZNNError(.targetUnreachable, "after \(description) even bounds 128× below the learned ones lose more than "
-                            + String(format: "%.2f pp", target))
+                            + String(format: "%.2f pp", target) + ", on the trained weights and on the starting ones")
         }
+        let kept = scaled.keptStartingWeights ? " (starting weights kept: training lost accuracy)" : ""
         var settings = VerifiedCompression.tuningSettings(target: target, tuner: "learn-error-bounds", backend: backend,
                                                           architecture: subject.source?.architectureName ?? network.name)
         settings["training"] = description
@@ -59,6 +60,6 @@ public final class LearnedBoundsMethod: CompressionMethod {
                                                             bounds: scaled.bounds, backend: backend, settings: settings)
         let described = zip(scaled.tensors, scaled.bounds).map { "\($0.name) \(String(format: "%.3g", $1))" }.joined(separator: ", ")
         return Candidate(bytes: bytes, weights: weights, validationAccuracy: try subject.validationAccuracy(of: weights),
-                         setting: "\(description): \(described)")
+                         setting: "\(description)\(kept): \(described)")
     }
 }

@@ -10,12 +10,25 @@ extension CompressionAwareTrainer {
 
     /// The finish that makes the target a guarantee: the best state training measured
     /// (`finish`), its bounds scaled by the largest of `finishingScales` whose real drop meets
-    /// the target; nil when not even the smallest does. The network keeps that state's weights.
-    public func finishScaled() throws -> (tensors: [TunedTensor], bounds: [Double], drop: Double, evaluations: Int)? {
+    /// the target. The network keeps that state's weights.
+    ///
+    /// Training can lose accuracy that no bound gives back (a small training set the model has
+    /// memorised, where steps at the perturbed weights only move it away): then the weights
+    /// training started from are put back, with the learned bounds scaled the same way, and
+    /// `keptStartingWeights` says so. Nil when not even that meets the target.
+    public func finishScaled() throws -> (tensors: [TunedTensor], bounds: [Double], drop: Double, evaluations: Int, keptStartingWeights: Bool)? {
         let learned = try finish()
         let probe = try AccuracyProbe(network: network, validation: validation, tensors: learned.tensors, baselineAccuracy: baselineAccuracy)
-        guard let found = try probe.largestFeasibleScale(of: learned.bounds, target: options.targetAccuracyLoss,
-                                                         scales: CompressionAwareTrainer.finishingScales) else { return nil }
-        return (learned.tensors, learned.bounds.map { $0 * found.scale }, found.drop, probe.evaluations)
+        if let found = try probe.largestFeasibleScale(of: learned.bounds, target: options.targetAccuracyLoss,
+                                                      scales: CompressionAwareTrainer.finishingScales) {
+            return (learned.tensors, learned.bounds.map { $0 * found.scale }, found.drop, probe.evaluations, false)
+        }
+        try network.loadParameters(Dictionary(uniqueKeysWithValues: startingTensors.map { ($0.name, ($0.shape, $0.values)) }))
+        try tuner.updateWeights(from: network)
+        try tuner.remeasureRates(oracle: oracle)
+        let startProbe = try AccuracyProbe(network: network, validation: validation, tensors: tuner.tensors, baselineAccuracy: baselineAccuracy)
+        guard let found = try startProbe.largestFeasibleScale(of: learned.bounds, target: options.targetAccuracyLoss,
+                                                              scales: CompressionAwareTrainer.finishingScales) else { return nil }
+        return (tuner.tensors, learned.bounds.map { $0 * found.scale }, found.drop, probe.evaluations + startProbe.evaluations, true)
     }
 }

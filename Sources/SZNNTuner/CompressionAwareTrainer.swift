@@ -63,6 +63,8 @@ public final class CompressionAwareTrainer {
     public private(set) var evaluations = 0
     /// The best measured state that met the target: every network tensor, the bounds, the estimated bits.
     private var best: (tensors: [NamedTensor], bounds: [Double], bits: Double, drop: Double)?
+    /// Every network tensor as training found them: `finishScaled`'s way back when training lost accuracy.
+    let startingTensors: [NamedTensor]
 
     /// `tensors` are measured on the network's current weights; drops are measured against
     /// `baselineAccuracy` (validation top-1 in [0, 1], that of the model training started from).
@@ -86,6 +88,7 @@ public final class CompressionAwareTrainer {
         self.oracle = oracle
         tuner = ErrorBoundTuner(tensors: tensors, initialBounds: initialBounds, learningRate: options.boundLearningRate, seed: options.seed)
         tuner.surrogate = options.surrogate
+        startingTensors = network.namedTensors()
     }
 
     /// Puts the best state that met the target (else the last one) into the network and

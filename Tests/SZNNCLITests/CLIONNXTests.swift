@@ -85,4 +85,28 @@ struct CLIONNXTests {
         let tuned = try harness.run(["compress", "odd.onnx", "--target-acc-loss", "0.5", "-o", "odd.sznn"] + Self.dataArguments)
         #expect(tuned.status == 1 && !harness.exists("odd.sznn"))
     }
+
+    @Test("train --learn-error-bounds on vit-digits, whose training loses accuracy no bound gives back, keeps the starting weights and meets the target")
+    func learnedBoundsKeepStartingWeights() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        // The digits splits in one .npz: x_train/y_train, x_val/y_val, x_test/y_test.
+        var tensors: [Tensor] = []
+        for (split, file) in [("train", "train"), ("val", "validation"), ("test", "test")] {
+            let part = try ModelFile.read(from: URL(fileURLWithPath: CLINetworkTests.path("Data/digits/digits-\(file).npz")))
+            for tensor in part.tensors { tensors.append(try Tensor(name: "\(tensor.name)_\(split)", dtype: tensor.dtype, shape: tensor.shape, bytes: tensor.bytes)) }
+        }
+        try ModelFile.write(Model(tensors: tensors), to: URL(fileURLWithPath: harness.path("digits.npz")))
+        let model = CLINetworkTests.path("Data/models/zoo/vit-digits.onnx")
+        let outcome = try harness.run("train", "--model", model, "--data", "digits.npz", "--learn-error-bounds", "--target-acc-loss", "0.5",
+                                      "-o", "vit.sznn", "--json")
+        #expect(outcome.status == 0, "\(outcome.standardError)")  // was E603
+        #expect(outcome.standardError.contains("keeps the starting weights"))
+        let report = try CLIHarness.json(outcome)
+        let validation = try #require(report["validation"] as? [String: Double])
+        #expect(((validation["original"] ?? 0) - (validation["compressed"] ?? 1)) * 100 <= 0.5 + 1e-9)
+        let inspected = try CLIHarness.json(try harness.run("inspect", "vit.sznn", "--json"))
+        let settings = (inspected["metadata"] as? [String: Any]).flatMap { $0["settings"] as? [String: Any] }
+        #expect((settings?["training"] as? String)?.contains("starting weights kept") == true, "\(inspected)")
+    }
 }

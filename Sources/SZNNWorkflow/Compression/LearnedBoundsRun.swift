@@ -94,8 +94,11 @@ public struct LearnedBoundsRun {
 
         events(.phase("scaling the learned bounds"))
         guard let learned = try EngineBridge.translatingErrors({ try trainer.finishScaled() }) else {
-            throw SZNNError(.targetUnreachable, String(format: "after compression-aware training even bounds 128× below the learned ones lose more than %.2f pp of validation accuracy", options.targetAccuracyLoss),
-                            hint: "train longer (--epochs), lower --lr, or raise --target-acc-loss")
+            throw SZNNError(.targetUnreachable, String(format: "even bounds 128× below the learned ones lose more than %.2f pp of validation accuracy, on the trained weights and on the starting ones", options.targetAccuracyLoss),
+                            hint: "raise --target-acc-loss, or try compress --target-acc-loss on the starting weights")
+        }
+        if learned.keptStartingWeights {
+            events(.log("compression-aware training lost accuracy that no bound gives back: the file keeps the starting weights, with the learned bounds scaled to the target"))
         }
         let bounds = learned.bounds
         let outcome = TuningOutcome(bounds: bounds, baselineAccuracy: baseline.0, compressedAccuracy: baseline.0 - learned.drop / 100,
@@ -103,7 +106,7 @@ public struct LearnedBoundsRun {
                                     evaluations: learned.evaluations)
         var settingsMetadata = VerifiedCompression.tuningSettings(target: options.targetAccuracyLoss, tuner: "learn-error-bounds", backend: backend,
                                                                   architecture: architectureURL.lastPathComponent)
-        settingsMetadata["training"] = settings.summary
+        settingsMetadata["training"] = settings.summary + (learned.keptStartingWeights ? "; starting weights kept (training lost accuracy)" : "")
         let output = VerifiedWrite(network: network, data: examples, compression: VerifiedCompression(plan: plan, backend: backend, base: base),
                                    outputURL: outputURL, targetAccuracyLoss: options.targetAccuracyLoss)
         var metadata = VerifiedCompression.metadata(source: weightsURL, sourceBytes: sourceBytes, settings: settingsMetadata)
