@@ -25,7 +25,9 @@ struct TrainCommand: ParsableCommand {
         (.sznn), verified as compress --target-acc-loss does. The drop is measured against \
         --weights, fine-tuned for --epochs (default 2) at --lr (default: a fifth of the \
         configuration's initial rate); without --weights the model is first trained the usual \
-        way (the configuration's epochs and rates) and the drop is measured against it.
+        way (the configuration's epochs and rates) and the drop is measured against it. If \
+        training loses accuracy that no bound gives back (a small training set the model has \
+        memorised), the file keeps the starting weights with the learned bounds scaled, and says so.
 
         With --base as well, OUTPUT is an update of the base (decoded with decompress --base): \
         --weights is then the new model, fine-tuned from the base, and the bounds are learned on \
