@@ -18,17 +18,20 @@ extension CompressionAwareTrainer {
     /// `keptStartingWeights` says so. Nil when not even that meets the target.
     public func finishScaled() throws -> (tensors: [TunedTensor], bounds: [Double], drop: Double, evaluations: Int, keptStartingWeights: Bool)? {
         let learned = try finish()
-        let probe = try AccuracyProbe(network: network, validation: validation, tensors: learned.tensors, baselineAccuracy: baselineAccuracy)
-        if let found = try probe.largestFeasibleScale(of: learned.bounds, target: options.targetAccuracyLoss,
-                                                      scales: CompressionAwareTrainer.finishingScales) {
-            return (learned.tensors, learned.bounds.map { $0 * found.scale }, found.drop, probe.evaluations, false)
+        var evaluations = 0
+        // The learned bounds scaled to the target on the network's current weights, measured with `tensors`.
+        let scaled = { (tensors: [TunedTensor]) throws -> (bounds: [Double], drop: Double)? in
+            let probe = try AccuracyProbe(network: self.network, validation: self.validation, tensors: tensors, baselineAccuracy: self.baselineAccuracy)
+            defer { evaluations += probe.evaluations }
+            return try probe.largestFeasibleScale(of: learned.bounds, target: self.options.targetAccuracyLoss,
+                                                  scales: CompressionAwareTrainer.finishingScales)
+                .map { found in (learned.bounds.map { $0 * found.scale }, found.drop) }
         }
+        if let found = try scaled(learned.tensors) { return (learned.tensors, found.bounds, found.drop, evaluations, false) }
         try network.loadParameters(Dictionary(uniqueKeysWithValues: startingTensors.map { ($0.name, ($0.shape, $0.values)) }))
         try tuner.updateWeights(from: network)
         try tuner.remeasureRates(oracle: oracle)
-        let startProbe = try AccuracyProbe(network: network, validation: validation, tensors: tuner.tensors, baselineAccuracy: baselineAccuracy)
-        guard let found = try startProbe.largestFeasibleScale(of: learned.bounds, target: options.targetAccuracyLoss,
-                                                              scales: CompressionAwareTrainer.finishingScales) else { return nil }
-        return (tuner.tensors, learned.bounds.map { $0 * found.scale }, found.drop, probe.evaluations + startProbe.evaluations, true)
+        guard let found = try scaled(tuner.tensors) else { return nil }
+        return (tuner.tensors, found.bounds, found.drop, evaluations, true)
     }
 }
